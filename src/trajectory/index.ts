@@ -1,0 +1,3 @@
+export * from './message.js';
+export * from './trajectory.js';
+export * from './jsonl.js';
