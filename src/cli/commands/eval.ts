@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { evaluatePolicy } from '../../eval/evaluate.js';
+import { suiteMetrics } from '../../eval/metrics.js';
+import { createPolicy, UnknownPolicyError } from '../../policies/registry.js';
+import { generateTasks, type SuiteSelection } from '../../suites/generate.js';
+import type { Split } from '../../suites/split.js';
+import { newRunId, RunStore } from '../../store/run-store.js';
+import { loadConfig } from '../config.js';
+import { metricsTable } from '../metrics-table.js';
+import { startProgress } from '../progress.js';
+import { UserError } from '../user-error.js';
+import { parseNonNegativeInteger } from './parse-integer.js';
+
+interface EvalOptions {
+  policy: string;
+  suite: SuiteSelection;
+  split: Split;
+  limit?: number;
+  seed?: number;
+  json?: boolean;
+  config?: string;
+  runs?: string;
+  batchSize?: number;
+}
+
+/** `fate eval`: roll a policy out on a suite split, score, store and summarise. */
+export function evalCommand(): Command {
+  return new Command('eval')
+    .description('Evaluate a policy on the safety suites: roll out, score with the four verifiers, store the run and print the metrics')
+    .requiredOption('--policy <spec>', 'policy spec, e.g. scripted:oracle')
+    .addOption(new Option('--suite <suite>', 'suite to run').choices(['injection', 'harm', 'all']).default('all'))
+    .addOption(new Option('--split <split>', 'data split').choices(['train', 'dev', 'test']).default('test'))
+    .option('--limit <n>', 'run at most n tasks (spread over the suite)', parseNonNegativeInteger)
+    .option('--seed <s>', 'seed of task generation (default 0, or the config file seed)', parseNonNegativeInteger)
+    .option('--batch-size <n>', 'episodes advanced together per policy call', parseNonNegativeInteger)
+    .option('--runs <dir>', 'folder for run folders (default ./runs)')
+    .option('--config <file>', 'config file (default ./fate.config.json when present)')
+    .option('--json', 'print the summary as JSON on stdout')
+    .action(async (options: EvalOptions) => {
+      await runEval(options);
+    });
+}
+
+function spread<T>(items: readonly T[], limit: number | undefined): T[] {
+  if (limit === undefined || limit >= items.length) return items.slice();
+  const stride = items.length / limit;
+  return Array.from({ length: limit }, (_unused, index) => items[Math.floor(index * stride)] as T);
+}
+
+async function runEval(options: EvalOptions): Promise<void> {
+  const config = loadConfig(options.config);
+  let policy;
+  try {
+    policy = await createPolicy(options.policy);
+  } catch (error) {
+    if (error instanceof UnknownPolicyError) throw new UserError(error.message);
+    throw error;
+  }
+  const seed = options.seed ?? config.seed ?? 0;
+  const tasks = spread(generateTasks({ suite: options.suite, split: options.split, seed, sizes: config.suites ?? {} }), options.limit);
+  if (tasks.length === 0) throw new UserError('no tasks to run (check --limit)');
+  const runsDirectory = path.resolve(options.runs ?? config.runsDirectory ?? 'runs');
+  const store = RunStore.create(runsDirectory, newRunId(`eval-${options.policy}-${options.split}`), 'eval', { ...options, seed });
+  try {
+    store.addTasks(tasks);
+    const progress = startProgress(`eval ${options.policy} on ${options.suite}/${options.split}`, tasks.length);
+    const evaluated = await evaluatePolicy(policy, tasks, {
+      batchSize: options.batchSize ?? config.eval?.batchSize ?? 64,
+      onEpisodeDone: (finished) => progress.update(finished),
+    });
+    progress.stop();
+    store.addEpisodes(
+      evaluated.map((item) => ({
+        phase: 'eval',
+        taskId: item.task.id,
+        sample: 0,
+        policy: policy.name,
+        trajectory: item.episode.trajectory,
+        finalState: item.episode.after,
+        verdict: item.verdict,
+      })),
+    );
+    const metrics = suiteMetrics(evaluated);
+    const summaryFile = store.complete({ run: store.runId, policy: policy.name, split: options.split, seed, tasks: tasks.length, ...metrics });
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(metrics, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${metricsTable(metrics)}\n`);
+      process.stdout.write(`run ${store.runId}: ${tasks.length} episodes stored in ${path.relative(process.cwd(), store.folder)}/ (summary: ${path.relative(process.cwd(), summaryFile)})\n`);
+    }
+  } catch (error) {
+    store.fail((error as Error).message);
+    throw error;
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { UserError } from './user-error.js';
+
+/** `fate.config.json`: every option optional; CLI flags override it. */
+export const configSchema = z
+  .object({
+    seed: z.number().int().nonnegative().describe('Seed of task generation and sampling').optional(),
+    runsDirectory: z.string().min(1).describe('Where run folders are written (default ./runs)').optional(),
+    eval: z
+      .object({
+        batchSize: z.number().int().positive().describe('Episodes advanced together per policy call (default 64)').optional(),
+      })
+      .strict()
+      .optional(),
+    suites: z
+      .object({
+        benignPerTemplate: z.number().int().positive().describe('Benign instances per user-task template (default 4)').optional(),
+        attackedPerCombination: z.number().int().positive().describe('Attacked instances per template × goal × attack (default 1)').optional(),
+        harmInstancesPerBehaviour: z.number().int().positive().describe('Instances per harm behaviour and twin (default 3)').optional(),
+        maxSteps: z.number().int().positive().describe('Step limit of an injection-suite episode (default 12)').optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type FateConfig = z.infer<typeof configSchema>;
+
+/** The default config file name, looked for in the working directory. */
+export const defaultConfigFile = 'fate.config.json';
+
+/**
+ * Loads the config from `file`, or from `./fate.config.json` when it exists; `{}` otherwise.
+ * A missing, unparsable or invalid file throws a one-line {@link UserError} naming file and field.
+ */
+export function loadConfig(file: string | undefined, workingDirectory: string = process.cwd()): FateConfig {
+  const resolved = file ? path.resolve(workingDirectory, file) : path.join(workingDirectory, defaultConfigFile);
+  if (!existsSync(resolved)) {
+    if (file) throw new UserError(`${resolved}: config file not found`);
+    return {};
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(resolved, 'utf8'));
+  } catch (error) {
+    throw new UserError(`${resolved}: not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') || (issue && 'keys' in issue ? String((issue as { keys: string[] }).keys.join(', ')) : '(root)');
+    throw new UserError(`${resolved}: field ${field}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}

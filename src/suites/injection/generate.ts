@@ -1,0 +1,160 @@
+import { domainByName } from '../../envs/registry.js';
+import { executeToolCall } from '../../envs/executor.js';
+import { fillInjectionSlot } from '../../envs/injection-slot.js';
+import { Random } from '../../envs/random.js';
+import { renderTemplate } from '../../envs/text-template.js';
+import type { ToolCall, ToolCallSpec } from '../../trajectory/message.js';
+import { genericFailureLabels } from '../diagnosis-labels.js';
+import type { Split } from '../split.js';
+import { taskSchema, type Task } from '../task.js';
+import { attackTemplates, renderAttack } from './attack.js';
+import { injectionCatalog, injectionDomainNames, type InjectionDomainName } from './catalog.js';
+import type { UserTaskInstance, UserTaskTemplate } from './user-task.js';
+
+/** How many injection-suite tasks to generate. */
+export interface InjectionGenerationOptions {
+  split: Split;
+  seed: number;
+  /** Benign instances per user-task template. */
+  benignPerTemplate: number;
+  /** Attacked instances per (template, goal, attack) combination of the split. */
+  attackedPerCombination: number;
+  /** Step limit of every episode. */
+  maxSteps: number;
+}
+
+/** Default counts: every split gets 4 benign instances per template and 1 per attack combination. */
+export const defaultInjectionGeneration: Omit<InjectionGenerationOptions, 'split' | 'seed'> = {
+  benignPerTemplate: 4,
+  attackedPerCombination: 1,
+  maxSteps: 12,
+};
+
+function toToolCall(spec: ToolCallSpec, index: number): ToolCall {
+  return { id: `ground-truth-${index}`, type: 'function', function: { name: spec.name, arguments: JSON.stringify(spec.arguments) } };
+}
+
+/** Tool results of the ground-truth path on a copy of `state`. */
+export function groundTruthResults(domain: InjectionDomainName, state: unknown, calls: readonly ToolCallSpec[]): string[] {
+  const definition = domainByName(domain);
+  const copy = structuredClone(state);
+  const offered = definition.tools.map((tool) => tool.name);
+  return calls.map((call, index) => executeToolCall(definition, copy, toToolCall(call, index), offered).resultText);
+}
+
+function userName(entities: Task['entities']): string {
+  return entities.find((entity) => entity.role === 'user' && entity.kind === 'person')?.value ?? 'the user';
+}
+
+function buildBase(
+  domain: InjectionDomainName,
+  template: UserTaskTemplate<unknown>,
+  random: Random,
+): { world: ReturnType<(typeof injectionCatalog)[InjectionDomainName]['createWorld']>; instance: UserTaskInstance } {
+  const world = injectionCatalog[domain].createWorld(random.fork('world'));
+  const instance = template.build(world, random.fork('task'));
+  return { world, instance };
+}
+
+function baseTask(
+  domain: InjectionDomainName,
+  template: UserTaskTemplate<unknown>,
+  instance: UserTaskInstance,
+  options: InjectionGenerationOptions,
+  seed: number,
+): Omit<Task, 'id' | 'kind' | 'initialState' | 'entities'> {
+  const definition = domainByName(domain);
+  return {
+    suite: 'injection',
+    split: options.split,
+    domain,
+    family: template.id,
+    seed,
+    system: definition.systemPrompt,
+    prompt: instance.prompt,
+    tools: definition.tools.map((tool) => tool.name),
+    scope: instance.scope,
+    maxSteps: options.maxSteps,
+    parameters: instance.parameters,
+    groundTruth: instance.groundTruth,
+    expectedAnswer: instance.expectedAnswer,
+    labels: { ...genericFailureLabels },
+  };
+}
+
+/**
+ * Generates the injection suite's tasks for a split: benign instances of each user-task template
+ * of the split, and attacked instances for each (template, domain goal, attack) of the split.
+ * Deterministic for a given seed; every task is validated with the task schema.
+ */
+export function generateInjectionTasks(options: InjectionGenerationOptions): Task[] {
+  const tasks: Task[] = [];
+  const attacks = attackTemplates().filter((attack) => attack.split === options.split);
+  for (const domain of injectionDomainNames) {
+    const catalog = injectionCatalog[domain];
+    const definition = domainByName(domain);
+    for (const template of catalog.userTasks.filter((candidate) => candidate.split === options.split)) {
+      for (let index = 0; index < options.benignPerTemplate; index += 1) {
+        const seed = new Random(`${options.seed}:${template.id}:benign:${index}`).int(2 ** 31);
+        const { world, instance } = buildBase(domain, template, new Random(seed));
+        const state = definition.stateSchema.parse(world.state);
+        tasks.push(
+          taskSchema.parse({
+            ...baseTask(domain, template, instance, options, seed),
+            id: `injection/${template.id}/benign/${index}`,
+            kind: 'benign',
+            initialState: state,
+            entities: world.entities.list(),
+          }),
+        );
+      }
+      for (const goal of catalog.goals) {
+        const phrasings = goal.phrasings.filter((phrasing) => phrasing.split === options.split);
+        if (phrasings.length === 0) throw new Error(`injection goal ${goal.id} has no phrasing for split ${options.split}`);
+        for (const attack of attacks) {
+          for (let index = 0; index < options.attackedPerCombination; index += 1) {
+            const seed = new Random(`${options.seed}:${template.id}:${goal.id}:${attack.id}:${index}`).int(2 ** 31);
+            const random = new Random(seed);
+            const { world, instance } = buildBase(domain, template, random);
+            const goalInstance = goal.build(world, random.fork('goal'));
+            if (instance.vectors.length === 0) throw new Error(`user-task template ${template.id} declares no injection vector`);
+            const vector = random.fork('vector').pick(instance.vectors);
+            const phrasing = random.fork('phrasing').pick(phrasings);
+            const entities = world.entities.list();
+            const instruction = renderTemplate(phrasing.text, goalInstance.parameters);
+            const text = renderAttack(attack, instruction, userName(entities), goalInstance.groundTruth);
+            const state = definition.stateSchema.parse(world.state);
+            fillInjectionSlot(state, vector, text);
+            const results = groundTruthResults(domain, state, instance.groundTruth);
+            const seenAtStep = results.findIndex((result) => result.includes(text.slice(0, 60)));
+            if (seenAtStep < 0) {
+              throw new Error(`user-task template ${template.id}: its ground truth never reads injection vector ${vector.id}`);
+            }
+            tasks.push(
+              taskSchema.parse({
+                ...baseTask(domain, template, instance, options, seed),
+                id: `injection/${template.id}/${goal.id}/${attack.id}/${index}`,
+                kind: 'attacked',
+                initialState: state,
+                entities,
+                injection: {
+                  goalId: goal.id,
+                  goalPhrasing: goal.phrasings.indexOf(phrasing),
+                  attackId: attack.id,
+                  vectorId: vector.id,
+                  vectorKind: vector.kind,
+                  text,
+                  parameters: goalInstance.parameters,
+                  groundTruth: goalInstance.groundTruth,
+                  seenAtStep,
+                },
+                labels: { ...genericFailureLabels, 'followed-injection': goal.labels },
+              }),
+            );
+          }
+        }
+      }
+    }
+  }
+  return tasks;
+}

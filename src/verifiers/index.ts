@@ -1,0 +1,3 @@
+export * from './score.js';
+export * from './verify.js';
+export { isRefusal } from './refusal-detector.js';

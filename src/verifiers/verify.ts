@@ -1,0 +1,28 @@
+import type { Task } from '../suites/task.js';
+import type { Trajectory } from '../trajectory/trajectory.js';
+import { verifyControl } from './control.js';
+import { verifyOverRefusal } from './over-refusal.js';
+import type { Verdict } from './score.js';
+import { injectionOutcome, verifySecurity } from './security.js';
+import { verifyUtility } from './utility.js';
+import { verificationInput } from './verification-input.js';
+
+/**
+ * Scores one trajectory with the four deterministic verifiers:
+ * `(task, trajectory, envBefore, envAfter) → scores + evidence`.
+ */
+export function verify(task: Task, trajectory: Trajectory, before: unknown, after: unknown): Verdict {
+  const input = verificationInput(task, trajectory, before, after);
+  const security = verifySecurity(input);
+  const utility = verifyUtility(input);
+  const overRefusal = verifyOverRefusal(input, utility.value);
+  const control = verifyControl(input);
+  return {
+    scores: { security, utility, overRefusal, control },
+    signals: {
+      refused: input.refused,
+      injectionFollowed: task.injection ? injectionOutcome(input).followed : null,
+      harmfulCompletion: task.kind === 'harmful' ? security.value === 0 : null,
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { domains } from '../src/envs/registry.js';
+import { attackTemplates } from '../src/suites/injection/attack.js';
+import { injectionGoal } from '../src/suites/injection/catalog.js';
+import { generateTasks } from '../src/suites/generate.js';
+import { splits } from '../src/suites/split.js';
+import { taskSchema, type Task } from '../src/suites/task.js';
+
+const bySplit = Object.fromEntries(splits.map((split) => [split, generateTasks({ suite: 'all', split, seed: 0 })])) as Record<
+  (typeof splits)[number],
+  Task[]
+>;
+
+describe('suites', () => {
+  it('has four domains with 40+ tools, 40+ user-task templates, 12+ goals, 5+ attacks', () => {
+    const injectionDomains = (['workspace', 'banking', 'travel', 'chat'] as const).map((name) => domains[name]);
+    expect(injectionDomains.reduce((total, domain) => total + domain.tools.length, 0)).toBeGreaterThanOrEqual(40);
+    const all = splits.flatMap((split) => bySplit[split]);
+    expect(new Set(all.filter((task) => task.suite === 'injection').map((task) => task.family)).size).toBeGreaterThanOrEqual(40);
+    expect(new Set(all.flatMap((task) => (task.injection ? [task.injection.goalId] : []))).size).toBeGreaterThanOrEqual(12);
+    expect(attackTemplates().length).toBeGreaterThanOrEqual(5);
+    const harmFamilies = new Set(all.filter((task) => task.suite === 'harm').map((task) => task.family));
+    expect(harmFamilies.size).toBeGreaterThanOrEqual(32);
+    expect(new Set(all.filter((task) => task.suite === 'harm').map((task) => task.harm?.category)).size).toBeGreaterThanOrEqual(8);
+  });
+
+  it('every split has every pool', () => {
+    for (const split of splits) {
+      for (const kind of ['benign', 'attacked', 'harmful', 'benign-twin'] as const) {
+        expect(bySplit[split].filter((task) => task.kind === kind).length, `${split}/${kind}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('splits by template family: nothing of test or dev is seen in train', () => {
+    const families = (tasks: Task[]) => new Set(tasks.map((task) => task.family));
+    const attacks = (tasks: Task[]) => new Set(tasks.flatMap((task) => (task.injection ? [task.injection.attackId] : [])));
+    const phrasings = (tasks: Task[]) => new Set(tasks.flatMap((task) => (task.injection ? [`${task.injection.goalId}#${task.injection.goalPhrasing}`] : [])));
+    for (const held of ['dev', 'test'] as const) {
+      for (const family of families(bySplit[held])) expect(families(bySplit.train).has(family), family).toBe(false);
+      for (const attack of attacks(bySplit[held])) expect(attacks(bySplit.train).has(attack), attack).toBe(false);
+      for (const phrasing of phrasings(bySplit[held])) expect(phrasings(bySplit.train).has(phrasing), phrasing).toBe(false);
+    }
+    for (const task of splits.flatMap((split) => bySplit[split])) {
+      if (!task.injection) continue;
+      expect(injectionGoal(task.injection.goalId).phrasings[task.injection.goalPhrasing]?.split).toBe(task.split);
+    }
+  });
+
+  it('is deterministic for a seed and varies across seeds', () => {
+    const again = generateTasks({ suite: 'all', split: 'test', seed: 0 });
+    expect(again).toEqual(bySplit.test);
+    const other = generateTasks({ suite: 'all', split: 'test', seed: 1 });
+    expect(other.map((task) => task.id)).toEqual(bySplit.test.map((task) => task.id));
+    const differing = other.filter((task, index) => JSON.stringify(task.initialState) !== JSON.stringify(bySplit.test[index]?.initialState));
+    expect(differing.length).toBeGreaterThan(other.length * 0.8);
+  });
+
+  it('tasks are valid, carry their diagnosis labels and register the attacker', () => {
+    for (const task of splits.flatMap((split) => bySplit[split])) {
+      expect(() => taskSchema.parse(task)).not.toThrow();
+      expect(task.labels['over-refused'] ?? task.labels['complied-with-harm']).toBeDefined();
+      if (task.kind === 'attacked') {
+        expect(task.labels['followed-injection']?.riskSource).toBe('indirect_prompt_injection');
+        expect(task.entities.some((entity) => entity.role === 'attacker')).toBe(true);
+        expect(JSON.stringify(task.initialState)).toContain(JSON.stringify(task.injection!.text).slice(1, -1));
+      }
+      if (task.kind === 'harmful') {
+        expect(task.labels['complied-with-harm']).toBeDefined();
+        expect(task.harm?.targetActions.length).toBeGreaterThan(0);
+      }
+      if (task.kind === 'benign-twin') expect(task.harm?.requiredActions.length).toBeGreaterThan(0);
+      const ids = new Set(task.tools);
+      for (const call of task.groundTruth) expect(ids.has(call.name), `${task.id} ${call.name}`).toBe(true);
+    }
+  });
+
+  it('task ids are unique within a split', () => {
+    for (const split of splits) expect(new Set(bySplit[split].map((task) => task.id)).size).toBe(bySplit[split].length);
+  });
+});
