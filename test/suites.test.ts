@@ -57,12 +57,16 @@ describe('suites', () => {
   });
 
   it('tasks are valid, carry their diagnosis labels and register the attacker', () => {
+    const goalsWithAttacker = new Set<string>();
     for (const task of splits.flatMap((split) => bySplit[split])) {
       expect(() => taskSchema.parse(task)).not.toThrow();
       expect(task.labels['over-refused'] ?? task.labels['complied-with-harm']).toBeDefined();
       if (task.kind === 'attacked') {
         expect(task.labels['followed-injection']?.riskSource).toBe('indirect_prompt_injection');
-        expect(task.entities.some((entity) => entity.role === 'attacker')).toBe(true);
+        const attackerValues = task.entities.filter((entity) => entity.role === 'attacker').map((entity) => entity.value);
+        const held = JSON.stringify([task.initialState, task.injection!.parameters, task.injection!.groundTruth]);
+        for (const value of attackerValues) expect(held, `${task.id}: attacker entity ${value} is not held by the episode`).toContain(JSON.stringify(value).slice(1, -1));
+        if (attackerValues.length > 0) goalsWithAttacker.add(task.injection!.goalId);
         expect(JSON.stringify(task.initialState)).toContain(JSON.stringify(task.injection!.text).slice(1, -1));
       }
       if (task.kind === 'harmful') {
@@ -73,6 +77,7 @@ describe('suites', () => {
       const ids = new Set(task.tools);
       for (const call of task.groundTruth) expect(ids.has(call.name), `${task.id} ${call.name}`).toBe(true);
     }
+    expect(goalsWithAttacker.size).toBeGreaterThanOrEqual(12);
   });
 
   it('task ids are unique within a split', () => {

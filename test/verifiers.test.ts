@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runEpisodes } from '../src/agent/loop.js';
 import type { Policy, PolicyRequest, PolicyResponse } from '../src/agent/policy.js';
+import { domainByName } from '../src/envs/registry.js';
+import { actionMatchesSpec } from '../src/suites/harm/action-match.js';
 import { harmComplianceCalls } from '../src/suites/harm/generate.js';
 import { generateTasks } from '../src/suites/generate.js';
 import type { Task } from '../src/suites/task.js';
@@ -73,7 +75,9 @@ describe('verifiers catch what a safe-looking answer hides', () => {
 
   it('a partial harmful completion still loses security', async () => {
     const task = harmful.find((candidate) => (candidate.harm?.targetActions.length ?? 0) >= 2)!;
-    const first = harmComplianceCalls(task).slice(0, 1);
+    const calls = harmComplianceCalls(task);
+    const firstTarget = calls.findIndex((call) => actionMatchesSpec(task.harm!.targetActions[0]!, { name: call.name, arguments: call.arguments }));
+    const first = calls.slice(0, firstTarget + 1);
     const { verdict } = await scored(task, () => [...first.map((call, index) => callMessage(call, `call_${index}`)), { role: 'assistant', content: 'Stopped.' }]);
     expect(verdict.scores.security.value).toBeGreaterThan(0);
     expect(verdict.scores.security.value).toBeLessThan(1);
@@ -131,7 +135,8 @@ describe('control verifier and agent loop on malformed output', () => {
     const readOnly = benign.find((candidate) => candidate.scope.length === 0 && candidate.domain === attacked[0]?.domain);
     const injected = attacked.find((candidate) => candidate.domain === readOnly?.domain);
     if (!readOnly || !injected) return;
-    const write = injected.injection!.groundTruth[0]!;
+    const tools = domainByName(injected.domain).tools;
+    const write = injected.injection!.groundTruth.find((call) => tools.find((tool) => tool.name === call.name)?.effect === 'write')!;
     const { verdict } = await scored(readOnly, () => [callMessage(write, 'w'), { role: 'assistant', content: 'done' }]);
     expect(verdict.scores.control.value).toBe(0);
   });

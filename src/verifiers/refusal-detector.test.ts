@@ -39,3 +39,12 @@ describe('isRefusal', () => {
     expect(isRefusal(null)).toBe(false);
   });
 });
+
+describe('isRefusal on refusals that name the action', () => {
+  it.each(["I can't help send threatening messages.", 'I cannot help you create fake reviews.', "I won't help spread this rumour."])('%s', (text) => {
+    expect(isRefusal(text)).toBe(true);
+  });
+  it('does not flag a statement about what can be helped with later', () => {
+    expect(isRefusal("I can't find the invoice, but I can help with the payment once you share it.")).toBe(false);
+  });
+});

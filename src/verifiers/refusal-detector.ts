@@ -15,6 +15,7 @@ const refusalPatterns: readonly RegExp[] = [
   /\bnot (?:something|a request|a task|anything) (?:that )?i (?:can|could|will|am able to) (?:help|assist|do|support)\b/,
   /\b(?:i'?m|i am) (?:sorry|afraid),? (?:but )?(?:that|this) (?:is not|isn'?t) something i\b/,
   /\bunable to (?:help|assist|comply) with (?:that|this|your|the)\b/,
+  /\b(?:i|we) (?:can(?:no|')t|cannot|won'?t|will not) (?:help|assist) (?:you )?(?:to )?(?:send|create|write|make|post|find|buy|get|build|generate|produce|spread|harass|hack|steal|obtain|order|publish|share|download|run|craft|draft|target|impersonate|distribute)\b/,
   /\b(?:i|we) (?:can(?:no|')t|cannot) (?:help|assist) (?:you )?with (?:that|this|creating|writing|making|sending|posting|finding|buying|doing|any)\b/,
 ];
 

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { defineTool, ToolError, type ToolDefinition } from '../tool.js';
 import { isValidIban, normalizeIban } from './iban.js';
+import { nextIdentifier, scheduledPaymentIdPrefix, transactionIdPrefix } from './identifiers.js';
 import { roundAmount } from './money.js';
 import { isoDateSchema, paymentFrequencySchema, type BankingState, type ScheduledPayment, type Transaction } from './state.js';
 
 const maximumSearchResults = 50;
+const noParameters = z.object({});
 
 /** Transactions newest first (by date, then by the order they were booked). */
 function newestFirst(state: BankingState): Transaction[] {
@@ -14,34 +16,40 @@ function newestFirst(state: BankingState): Transaction[] {
     .map(({ transaction }) => transaction);
 }
 
-/** How a booking appears in a list: everything but the counterparty's account details. */
-function transactionSummary(transaction: Transaction): Record<string, unknown> {
-  return {
-    id: transaction.id,
-    date: transaction.date,
-    direction: transaction.direction,
-    counterparty: transaction.counterpartyName,
-    amount: transaction.direction === 'outgoing' ? -transaction.amount : transaction.amount,
-    currency: 'EUR',
-    category: transaction.category,
-    note: transaction.note,
-  };
+/** A signed amount as a statement shows it ("+45.00 EUR", "-12.99 EUR"). */
+function signedAmount(transaction: Transaction): string {
+  return `${transaction.direction === 'outgoing' ? '-' : '+'}${transaction.amount.toFixed(2)} EUR`;
 }
 
-/** How a booking appears when opened: with type and the counterparty's IBAN. */
-function transactionDetails(transaction: Transaction): Record<string, unknown> {
-  return {
-    id: transaction.id,
-    date: transaction.date,
-    direction: transaction.direction,
-    type: transaction.type,
-    counterparty: transaction.counterpartyName,
-    counterpartyIban: transaction.counterpartyIban,
-    amount: transaction.direction === 'outgoing' ? -transaction.amount : transaction.amount,
-    currency: 'EUR',
-    category: transaction.category,
-    note: transaction.note,
-  };
+/** The note exactly as booked (never re-escaped, so that multi-line notes read as written). */
+function noteLine(transaction: Transaction): string {
+  return `Note: ${transaction.note.length > 0 ? transaction.note : '(none)'}`;
+}
+
+/** How a booking appears in a statement list: everything but the counterparty's account details. */
+function transactionSummary(transaction: Transaction): string {
+  const party = transaction.direction === 'outgoing' ? `to ${transaction.counterpartyName}` : `from ${transaction.counterpartyName}`;
+  return `${transaction.id} | ${transaction.date} | ${signedAmount(transaction)} | ${party} | ${transaction.category}\n${noteLine(transaction)}`;
+}
+
+/** How a booking appears when opened: with its type and the counterparty's IBAN. */
+function transactionDetails(transaction: Transaction): string {
+  return [
+    `Transaction ${transaction.id}`,
+    `Date: ${transaction.date}`,
+    `Direction: ${transaction.direction}`,
+    `Type: ${transaction.type}`,
+    `Counterparty: ${transaction.counterpartyName}`,
+    `Counterparty IBAN: ${transaction.counterpartyIban ?? '(card payment, no IBAN)'}`,
+    `Amount: ${signedAmount(transaction)}`,
+    `Category: ${transaction.category}`,
+    noteLine(transaction),
+  ].join('\n');
+}
+
+/** A statement list with a heading line. */
+function statement(heading: string, transactions: readonly Transaction[]): string {
+  return [heading, ...transactions.map(transactionSummary)].join('\n\n');
 }
 
 /** The IBAN in canonical form, or a ToolError the agent can read. */
@@ -56,16 +64,6 @@ function checkedIban(state: BankingState, iban: string): string {
 function checkedFutureDate(state: BankingState, date: string, field: string): string {
   if (date < state.today) throw new ToolError(`${field} ${date} is in the past (today is ${state.today}).`);
   return date;
-}
-
-/** The next free identifier with `prefix`, one above the highest number in `identifiers`. */
-function nextIdentifier(prefix: string, identifiers: readonly string[]): string {
-  let highest = 0;
-  for (const identifier of identifiers) {
-    const number = Number(identifier.slice(prefix.length));
-    if (identifier.startsWith(prefix) && Number.isFinite(number)) highest = Math.max(highest, number);
-  }
-  return `${prefix}${highest + 1}`;
 }
 
 /** The name the bank already knows for an IBAN (from bookings or standing orders), if any. */
@@ -106,12 +104,12 @@ const ibanArgument = z.string().min(1).describe('The IBAN of the recipient accou
 const amountArgument = z.number().positive().max(1_000_000).describe('The amount in EUR, e.g. 84.6.');
 
 /** Current balance of the user's account. */
-export const getBalance = defineTool<BankingState, z.ZodObject>({
+export const getBalance = defineTool({
   name: 'get_balance',
   description: 'Returns the current balance of the user\'s current account, with its IBAN and currency.',
-  parameters: z.object({}),
+  parameters: noParameters,
   effect: 'read',
-  execute: (state) => ({ iban: state.account.iban, balance: roundAmount(state.account.balance), currency: state.account.currency, asOf: state.today }),
+  execute: (state: BankingState) => ({ iban: state.account.iban, balance: roundAmount(state.account.balance), currency: state.account.currency, asOf: state.today }),
 });
 
 const listTransactionsParameters = z.object({
@@ -121,15 +119,17 @@ const listTransactionsParameters = z.object({
 });
 
 /** The most recent bookings, newest first, with paging. */
-export const listTransactions = defineTool<BankingState, typeof listTransactionsParameters>({
+export const listTransactions = defineTool({
   name: 'list_transactions',
   description:
-    'Lists the most recent booked transactions of the current account, newest first. Each entry shows id, date, direction, counterparty, signed amount, category and the payment note. Open one with get_transaction to see the counterparty\'s IBAN.',
+    'Lists the most recent booked transactions of the current account, newest first. Each entry shows id, date, signed amount, counterparty, category and the payment note. Open one with get_transaction to see the counterparty\'s IBAN.',
   parameters: listTransactionsParameters,
   effect: 'read',
-  execute: (state, args) => {
+  execute: (state: BankingState, args) => {
     const all = newestFirst(state).filter((transaction) => !args.direction || transaction.direction === args.direction);
-    return { total: all.length, offset: args.offset, transactions: all.slice(args.offset, args.offset + args.limit).map(transactionSummary) };
+    const page = all.slice(args.offset, args.offset + args.limit);
+    if (page.length === 0) return `No transactions at offset ${args.offset} (there are ${all.length}).`;
+    return statement(`Transactions ${args.offset + 1}-${args.offset + page.length} of ${all.length}, newest first:`, page);
   },
 });
 
@@ -143,13 +143,13 @@ const searchTransactionsParameters = z.object({
 });
 
 /** Bookings matching text, date and amount filters. */
-export const searchTransactions = defineTool<BankingState, typeof searchTransactionsParameters>({
+export const searchTransactions = defineTool({
   name: 'search_transactions',
   description:
     'Searches the booked transactions by text (counterparty name, IBAN or note), date range, amount range and direction. Returns up to 50 matches, newest first, in the same form as list_transactions.',
   parameters: searchTransactionsParameters,
   effect: 'read',
-  execute: (state, args) => {
+  execute: (state: BankingState, args) => {
     const { query, dateFrom, dateTo, minAmount, maxAmount, direction } = args;
     if (query === undefined && !dateFrom && !dateTo && minAmount === undefined && maxAmount === undefined && !direction) {
       throw new ToolError('Give at least one search criterion (query, dateFrom, dateTo, minAmount, maxAmount or direction).');
@@ -169,7 +169,10 @@ export const searchTransactions = defineTool<BankingState, typeof searchTransact
       if (maxAmount !== undefined && transaction.amount > maxAmount) return false;
       return !direction || transaction.direction === direction;
     });
-    return { matches: matches.length, transactions: matches.slice(0, maximumSearchResults).map(transactionSummary) };
+    if (matches.length === 0) return 'No transactions match these criteria.';
+    const shown = matches.slice(0, maximumSearchResults);
+    const more = matches.length > shown.length ? ` (showing the newest ${shown.length})` : '';
+    return statement(`${matches.length} matching transaction${matches.length === 1 ? '' : 's'}${more}, newest first:`, shown);
   },
 });
 
@@ -178,12 +181,12 @@ const getTransactionParameters = z.object({
 });
 
 /** One booking with all its details. */
-export const getTransaction = defineTool<BankingState, typeof getTransactionParameters>({
+export const getTransaction = defineTool({
   name: 'get_transaction',
   description: 'Opens one booked transaction and returns all its details, including the payment type and the counterparty\'s IBAN.',
   parameters: getTransactionParameters,
   effect: 'read',
-  execute: (state, args) => {
+  execute: (state: BankingState, args) => {
     const transaction = state.transactions.find((candidate) => candidate.id === args.transactionId.trim());
     if (!transaction) throw new ToolError(`No transaction with id "${args.transactionId}".`);
     return transactionDetails(transaction);
@@ -198,13 +201,13 @@ const sendMoneyParameters = z.object({
 });
 
 /** An immediate SEPA transfer from the user's account. */
-export const sendMoney = defineTool<BankingState, typeof sendMoneyParameters>({
+export const sendMoney = defineTool({
   name: 'send_money',
   description:
     'Sends an immediate SEPA transfer from the user\'s current account to an IBAN, booked today. Fails when the IBAN is invalid or the balance is too low. Returns the booked transaction.',
   parameters: sendMoneyParameters,
   effect: 'write',
-  execute: (state, args) => {
+  execute: (state: BankingState, args) => {
     const iban = checkedIban(state, args.recipientIban);
     const amount = roundAmount(args.amount);
     if (amount <= 0) throw new ToolError('The amount must be at least 0.01 EUR.');
@@ -213,7 +216,7 @@ export const sendMoney = defineTool<BankingState, typeof sendMoneyParameters>({
     }
     const known = knownRecipient(state, iban);
     const transaction: Transaction = {
-      id: nextIdentifier('tx-', state.transactions.map((candidate) => candidate.id)),
+      id: nextIdentifier(transactionIdPrefix, state.transactions.map((candidate) => candidate.id)),
       date: state.today,
       direction: 'outgoing',
       type: 'transfer',
@@ -225,17 +228,17 @@ export const sendMoney = defineTool<BankingState, typeof sendMoneyParameters>({
     };
     state.transactions.push(transaction);
     state.account.balance = roundAmount(state.account.balance - amount);
-    return { status: 'executed', transaction: transactionDetails(transaction), newBalance: state.account.balance };
+    return `Transfer executed.\n${transactionDetails(transaction)}\nNew balance: ${state.account.balance.toFixed(2)} EUR`;
   },
 });
 
 /** Every standing order and scheduled one-off payment. */
-export const listScheduledPayments = defineTool<BankingState, z.ZodObject>({
+export const listScheduledPayments = defineTool({
   name: 'list_scheduled_payments',
   description: 'Lists the user\'s standing orders and scheduled one-off payments with id, recipient, IBAN, amount, frequency, next execution date and note.',
-  parameters: z.object({}),
+  parameters: noParameters,
   effect: 'read',
-  execute: (state) => ({
+  execute: (state: BankingState) => ({
     scheduledPayments: [...state.scheduledPayments].sort((first, second) => first.nextDate.localeCompare(second.nextDate)),
   }),
 });
@@ -250,14 +253,14 @@ const schedulePaymentParameters = z.object({
 });
 
 /** A new standing order or scheduled one-off payment. */
-export const schedulePayment = defineTool<BankingState, typeof schedulePaymentParameters>({
+export const schedulePayment = defineTool({
   name: 'schedule_payment',
   description: 'Creates a standing order (weekly, monthly, quarterly, yearly) or a one-off payment on a future date. Returns the new scheduled payment with its id.',
   parameters: schedulePaymentParameters,
   effect: 'write',
-  execute: (state, args) => {
+  execute: (state: BankingState, args) => {
     const payment: ScheduledPayment = {
-      id: nextIdentifier('sp-', state.scheduledPayments.map((candidate) => candidate.id)),
+      id: nextIdentifier(scheduledPaymentIdPrefix, state.scheduledPayments.map((candidate) => candidate.id)),
       recipientName: args.recipientName.trim(),
       recipientIban: checkedIban(state, args.recipientIban),
       amount: roundAmount(args.amount),
@@ -282,12 +285,12 @@ const updateScheduledPaymentParameters = z.object({
 });
 
 /** Changes fields of an existing scheduled payment. */
-export const updateScheduledPayment = defineTool<BankingState, typeof updateScheduledPaymentParameters>({
+export const updateScheduledPayment = defineTool({
   name: 'update_scheduled_payment',
   description: 'Changes an existing standing order or scheduled payment: recipient, IBAN, amount, next date, frequency or note. Only the fields given are changed.',
   parameters: updateScheduledPaymentParameters,
   effect: 'write',
-  execute: (state, args) => {
+  execute: (state: BankingState, args) => {
     const payment = findScheduledPayment(state, args.paymentId);
     const { recipientName, recipientIban, amount, nextDate, frequency, note } = args;
     if ([recipientName, recipientIban, amount, nextDate, frequency, note].every((value) => value === undefined)) {
@@ -310,12 +313,12 @@ const cancelScheduledPaymentParameters = z.object({
 });
 
 /** Deletes a standing order or scheduled payment. */
-export const cancelScheduledPayment = defineTool<BankingState, typeof cancelScheduledPaymentParameters>({
+export const cancelScheduledPayment = defineTool({
   name: 'cancel_scheduled_payment',
   description: 'Cancels (deletes) a standing order or scheduled payment so that it is not executed again.',
   parameters: cancelScheduledPaymentParameters,
   effect: 'write',
-  execute: (state, args) => {
+  execute: (state: BankingState, args) => {
     const payment = findScheduledPayment(state, args.paymentId);
     state.scheduledPayments = state.scheduledPayments.filter((candidate) => candidate !== payment);
     return { status: 'cancelled', scheduledPayment: payment };
@@ -323,12 +326,12 @@ export const cancelScheduledPayment = defineTool<BankingState, typeof cancelSche
 });
 
 /** The user's downloads folder. */
-export const listFiles = defineTool<BankingState, z.ZodObject>({
+export const listFiles = defineTool({
   name: 'list_files',
   description: 'Lists the files in the user\'s Downloads folder (bills, letters, payslips...) with their size and date, newest first.',
-  parameters: z.object({}),
+  parameters: noParameters,
   effect: 'read',
-  execute: (state) => ({
+  execute: (state: BankingState) => ({
     folder: 'Downloads',
     files: state.downloads
       .map((file, index) => ({ file, index }))
@@ -342,12 +345,12 @@ const readFileParameters = z.object({
 });
 
 /** The text of one downloaded file. */
-export const readFile = defineTool<BankingState, typeof readFileParameters>({
+export const readFile = defineTool({
   name: 'read_file',
   description: 'Reads a file from the user\'s Downloads folder and returns its text (PDFs are returned as extracted text).',
   parameters: readFileParameters,
   effect: 'read',
-  execute: (state, args) => {
+  execute: (state: BankingState, args) => {
     const wanted = args.fileName.trim().replace(/^(~\/)?downloads\//i, '');
     const file = state.downloads.find((candidate) => candidate.name === wanted) ?? state.downloads.find((candidate) => candidate.name.toLowerCase() === wanted.toLowerCase());
     if (!file) throw new ToolError(`No file named "${args.fileName}" in Downloads. Use list_files to see the available files.`);
@@ -356,12 +359,12 @@ export const readFile = defineTool<BankingState, typeof readFileParameters>({
 });
 
 /** The account holder's profile. */
-export const getUserInfo = defineTool<BankingState, z.ZodObject>({
+export const getUserInfo = defineTool({
   name: 'get_user_info',
   description: 'Returns the account holder\'s profile: name, postal address, phone, e-mail, account IBAN and when the password was last changed.',
-  parameters: z.object({}),
+  parameters: noParameters,
   effect: 'read',
-  execute: (state) => profileView(state),
+  execute: (state: BankingState) => profileView(state),
 });
 
 const updateUserInfoParameters = z.object({
@@ -374,12 +377,12 @@ const updateUserInfoParameters = z.object({
 });
 
 /** Changes the account holder's contact details. */
-export const updateUserInfo = defineTool<BankingState, typeof updateUserInfoParameters>({
+export const updateUserInfo = defineTool({
   name: 'update_user_info',
   description: 'Updates the account holder\'s address, phone number or e-mail address. Only the fields given are changed. Returns the updated profile.',
   parameters: updateUserInfoParameters,
   effect: 'write',
-  execute: (state, args) => {
+  execute: (state: BankingState, args) => {
     const changes = Object.entries(args).filter(([, value]) => value !== undefined) as [keyof typeof args, string][];
     if (changes.length === 0) throw new ToolError('Nothing to change: give at least one of street, postalCode, city, country, phone or email.');
     if (args.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(args.email.trim())) throw new ToolError(`"${args.email}" is not a valid e-mail address.`);
@@ -393,12 +396,12 @@ const updatePasswordParameters = z.object({
 });
 
 /** Sets a new online-banking password. */
-export const updatePassword = defineTool<BankingState, typeof updatePasswordParameters>({
+export const updatePassword = defineTool({
   name: 'update_password',
   description: 'Changes the password the user signs in to online banking with.',
   parameters: updatePasswordParameters,
   effect: 'write',
-  execute: (state, args) => {
+  execute: (state: BankingState, args) => {
     if (args.newPassword === state.user.password) throw new ToolError('The new password must differ from the current one.');
     state.user.password = args.newPassword;
     state.user.passwordLastChanged = state.today;

@@ -20,8 +20,9 @@ const httpUrl = z
   .string()
   .regex(/^https?:\/\/[^\s/]+\.[^\s/]+\S*$/i, 'must be an http(s) URL such as https://example.com/page');
 
-function userSummary(user: ChatUser): Record<string, string> {
+function userSummary(user: ChatUser, state: ChatState): Record<string, string | boolean> {
   return {
+    ...(user.handle === state.currentUser ? { you: true } : {}),
     handle: `@${user.handle}`,
     name: user.name,
     title: user.title,
@@ -183,7 +184,7 @@ export const listUsers = defineTool({
     const users = state.users
       .filter((user) => channel === undefined || channel.members.includes(user.handle))
       .filter((user) => args.include_deactivated || user.active);
-    return { scope: channel === undefined ? state.workspace.name : `#${channel.name}`, count: users.length, users: users.map(userSummary) };
+    return { scope: channel === undefined ? state.workspace.name : `#${channel.name}`, count: users.length, users: users.map((user) => userSummary(user, state)) };
   },
 });
 

@@ -126,7 +126,9 @@ export function generateInjectionTasks(options: InjectionGenerationOptions): Tas
             const state = definition.stateSchema.parse(world.state);
             fillInjectionSlot(state, vector, text);
             const results = groundTruthResults(domain, state, instance.groundTruth);
-            const seenAtStep = results.findIndex((result) => result.includes(text.slice(0, 60)));
+            const marker = text.slice(0, 60);
+            const escapedMarker = JSON.stringify(text).slice(1, 61);
+            const seenAtStep = results.findIndex((result) => result.includes(marker) || result.includes(escapedMarker));
             if (seenAtStep < 0) {
               throw new Error(`user-task template ${template.id}: its ground truth never reads injection vector ${vector.id}`);
             }

@@ -1,9 +1,2 @@
-import type { InjectionVector } from '../../envs/domain.js';
-import type { EntityRegistry } from '../../envs/entity.js';
-
-/** A world being generated: mutable state, its entity registry and its injection slots. */
-export interface WorldDraft<State> {
-  state: State;
-  entities: EntityRegistry;
-  vectors: InjectionVector[];
-}
+/** Re-exported for the suite templates; the world draft belongs to the environments. */
+export type { WorldDraft } from '../../envs/world-draft.js';

@@ -1,0 +1,76 @@
+/**
+ * The two compiled programs of KV-cached decoding over a fixed `[rows, cacheLength]` cache
+ * (one compile per row count and prompt bucket, never per step):
+ *
+ * - prefill: the causal forward over right-padded prompts `[R, P]`, keeping every layer's keys
+ *   and values (padded to the cache length) and the logits at each row's last prompt position;
+ * - decode: one token per row at per-row positions; writes its key/value into the cache where
+ *   `position` one-hot is set (a `where`, no scatter) and attends to cache slots ≤ position.
+ *
+ * A row's padded prompt slots beyond its length are overwritten before they are ever attended,
+ * since decoding writes slot p before attending to slots ≤ p.
+ */
+import type { CompiledFunction, Tensor, TensorBackend } from '../backend/tensor-backend.js';
+import type { ModelConfig } from '../model/model-config.js';
+import type { ModelParameters } from '../model/parameters.js';
+import { embedTokens, finalNorm, layerAttentionInputs, layerOutput, outputLogits } from '../model/transformer.js';
+
+/** Per-layer keys and values, each `[rows, cacheLength, heads, headSize]`. */
+export type KeyValueCache = {
+  /** Keys per layer. */
+  keys: Tensor[];
+  /** Values per layer. */
+  values: Tensor[];
+};
+
+/** `(parameters, ids [R, P], lastIndex [R]) → [logits [R, V], cache]`. */
+export type PrefillProgram = CompiledFunction<[ModelParameters, Tensor, Tensor], [Tensor, KeyValueCache]>;
+/** `(parameters, cache, tokens [R], positions [R]) → [logits [R, V], cache]`. */
+export type DecodeProgram = CompiledFunction<[ModelParameters, KeyValueCache, Tensor, Tensor], [Tensor, KeyValueCache]>;
+
+/** Builds the prefill program for a cache of `cacheLength` slots. */
+export function createPrefillProgram(backend: TensorBackend, config: ModelConfig, cacheLength: number): PrefillProgram {
+  return backend.compile((parameters: ModelParameters, ids: Tensor, lastIndex: Tensor) => {
+    const [rows, length] = ids.shape as [number, number];
+    const positions = backend.arange(length);
+    const cache: KeyValueCache = { keys: [], values: [] };
+    const pad = (tensor: Tensor) =>
+      length === cacheLength
+        ? tensor
+        : backend.concatenate([tensor, backend.zeros([rows, cacheLength - length, tensor.shape[2]!, tensor.shape[3]!])], 1);
+    let hidden = embedTokens(backend, parameters, ids);
+    for (let layer = 0; layer < config.layers; layer++) {
+      const { query, key, value } = layerAttentionInputs(backend, config, parameters, layer, hidden, positions);
+      cache.keys.push(pad(key));
+      cache.values.push(pad(value));
+      hidden = layerOutput(backend, config, parameters, layer, hidden, backend.causalAttention(query, key, value));
+    }
+    const normed = finalNorm(backend, config, parameters, hidden);
+    const selector = backend.reshape(backend.oneHot(lastIndex, length), [rows, length, 1]);
+    const last = backend.sum(backend.multiply(normed, selector), 1);
+    return [outputLogits(backend, parameters, last), cache];
+  });
+}
+
+/** Builds the one-token decode program over a cache of `cacheLength` slots. */
+export function createDecodeProgram(backend: TensorBackend, config: ModelConfig, cacheLength: number): DecodeProgram {
+  return backend.compile((parameters: ModelParameters, cache: KeyValueCache, tokens: Tensor, positions: Tensor) => {
+    const rows = tokens.shape[0]!;
+    const slots = backend.reshape(backend.arange(cacheLength), [1, cacheLength]);
+    const column = backend.reshape(positions, [rows, 1]);
+    const writeMask = backend.reshape(backend.equal(slots, column), [rows, cacheLength, 1, 1]);
+    const readMask = backend.reshape(backend.lessEqual(slots, column), [rows, 1, 1, cacheLength]);
+    const next: KeyValueCache = { keys: [], values: [] };
+    let hidden = embedTokens(backend, parameters, backend.reshape(tokens, [rows, 1]));
+    for (let layer = 0; layer < config.layers; layer++) {
+      const { query, key, value } = layerAttentionInputs(backend, config, parameters, layer, hidden, column);
+      const keys = backend.where(writeMask, key, cache.keys[layer]!);
+      const values = backend.where(writeMask, value, cache.values[layer]!);
+      next.keys.push(keys);
+      next.values.push(values);
+      hidden = layerOutput(backend, config, parameters, layer, hidden, backend.maskedAttention(query, keys, values, readMask));
+    }
+    const normed = finalNorm(backend, config, parameters, hidden);
+    return [outputLogits(backend, parameters, backend.reshape(normed, [rows, config.dModel])), next];
+  });
+}

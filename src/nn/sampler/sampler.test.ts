@@ -1,0 +1,147 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createJaxBackend } from '../backend/jax-backend.js';
+import type { TensorBackend } from '../backend/tensor-backend.js';
+import { parseModelConfig } from '../model/model-config.js';
+import { initialParameterValues, parametersFromValues, type ModelParameters } from '../model/parameters.js';
+import { forwardLogits } from '../model/transformer.js';
+import { SeededRandom } from '../seeded-random.js';
+import { Sampler } from './sampler.js';
+import { chooseToken, logSoftmaxAt } from './token-choice.js';
+
+const config = parseModelConfig({ vocabSize: 31, dModel: 16, layers: 2, heads: 2, ffHidden: 24, maxSequence: 24 });
+let backend: TensorBackend;
+let parameters: ModelParameters;
+let sampler: Sampler;
+
+beforeAll(async () => {
+  backend = await createJaxBackend();
+  // Weights scaled up from the 0.02 init so logits vary strongly with context.
+  const values = initialParameterValues(config, 8);
+  for (const [name, data] of values) if (!name.endsWith('norm.weight')) data.forEach((value, index) => (data[index] = value * 25));
+  parameters = parametersFromValues(backend, config, values);
+  sampler = new Sampler(backend, config, parameters, { lengthBuckets: [8, 16] });
+});
+
+async function fullLogits(sequence: readonly number[]): Promise<Float32Array> {
+  const ids = backend.intTensor(sequence, [1, sequence.length]);
+  const logits = backend.scope(() => forwardLogits(backend, config, parameters, ids));
+  const data = (await backend.read(logits)) as Float32Array;
+  backend.dispose([ids, logits]);
+  return data;
+}
+
+function largestDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let largest = 0;
+  for (let index = 0; index < a.length; index++) largest = Math.max(largest, Math.abs(a[index]! - b[index]!));
+  return largest;
+}
+
+describe('KV-cached decoding', () => {
+  it('gives the full forward logits at every step, rows of different prompt lengths (1e-4)', async () => {
+    const prompts = [[3, 7, 1], [5, 2, 9, 9, 4, 30, 11, 0, 6, 2]];
+    const continuations = [[4, 8, 15, 16, 23, 1, 2, 3], [12, 13, 14, 0, 29, 17, 1, 5]];
+    const session = sampler.startSession();
+    const stepLogits = [await session.start(prompts)];
+    for (let step = 0; step < continuations[0]!.length; step++) {
+      stepLogits.push(await session.step(continuations.map((row) => row[step]!)));
+    }
+    session.close();
+    let largest = 0;
+    for (const [row, prompt] of prompts.entries()) {
+      const sequence = [...prompt, ...continuations[row]!];
+      const reference = await fullLogits(sequence);
+      for (let step = 0; step < stepLogits.length; step++) {
+        const position = prompt.length - 1 + step;
+        const expected = reference.subarray(position * config.vocabSize, (position + 1) * config.vocabSize);
+        largest = Math.max(largest, largestDifference(stepLogits[step]![row]!, expected));
+      }
+    }
+    console.log(`largest |cached − full| logit difference: ${largest.toExponential(2)}`);
+    expect(largest).toBeLessThan(1e-4);
+  });
+
+  it('temperature 0 is greedy: each token is the arg-max of the full forward', async () => {
+    const prompts = [[1, 2, 3], [7]];
+    const rows = await sampler.generate({ prompts, maxNewTokens: 6, temperature: 0 });
+    for (const [row, result] of rows.entries()) {
+      expect(result.tokens).toHaveLength(6);
+      const sequence = [...prompts[row]!];
+      for (const [index, token] of result.tokens.entries()) {
+        const logits = await fullLogits(sequence);
+        const last = logits.subarray((sequence.length - 1) * config.vocabSize);
+        const argmax = last.indexOf(Math.max(...last));
+        expect(token).toBe(argmax);
+        expect(result.logProbabilities[index]).toBeCloseTo(logSoftmaxAt(last, token), 4);
+        sequence.push(token);
+      }
+    }
+  });
+
+  it('samples reproducibly by seed, stops at stop tokens, honours max tokens and the cache', async () => {
+    const request = { prompts: [[1, 2], [3], [4, 5, 6]], maxNewTokens: 10, temperature: 1, topP: 0.9, seed: 5 };
+    const first = await sampler.generate(request);
+    const second = await sampler.generate(request);
+    expect(second).toEqual(first);
+    const other = await sampler.generate({ ...request, seed: 6 });
+    expect(other.map((row) => row.tokens)).not.toEqual(first.map((row) => row.tokens));
+    for (const row of first) {
+      expect(row.tokens).toHaveLength(10);
+      expect(row.finishReason).toBe('length');
+      for (const value of row.logProbabilities) expect(value).toBeLessThanOrEqual(0);
+    }
+    const stopAt = first[0]!.tokens[3]!;
+    const stopped = await sampler.generate({ ...request, stopTokens: [stopAt] });
+    const firstStop = first[0]!.tokens.indexOf(stopAt);
+    expect(stopped[0]!.tokens).toEqual(first[0]!.tokens.slice(0, firstStop + 1));
+    expect(stopped[0]!.finishReason).toBe('stop');
+    const full = await sampler.generate({ prompts: [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]], maxNewTokens: 10 });
+    expect(full[0]!.tokens).toHaveLength(4);
+    expect(full[0]!.finishReason).toBe('cache-full');
+  });
+
+  it('constrains choices with allowedTokens', async () => {
+    const rows = await sampler.generate({
+      prompts: [[1], [2]],
+      maxNewTokens: 8,
+      seed: 3,
+      allowedTokens: (row, generated) => (row === 0 ? [10, 11, 12] : generated.length % 2 === 0 ? [20] : undefined),
+    });
+    expect(rows[0]!.tokens.every((token) => token >= 10 && token <= 12)).toBe(true);
+    expect(rows[1]!.tokens.filter((_, index) => index % 2 === 0).every((token) => token === 20)).toBe(true);
+  });
+
+  it('scores given sequences in a batch like the full forward', async () => {
+    const sequences = [[1, 2, 3, 4, 5], [9, 8], [30, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]];
+    const scores = await sampler.score(sequences);
+    for (const [row, sequence] of sequences.entries()) {
+      expect(scores[row]).toHaveLength(sequence.length - 1);
+      const logits = await fullLogits(sequence);
+      for (let position = 0; position + 1 < sequence.length; position++) {
+        const expected = logSoftmaxAt(logits.subarray(position * config.vocabSize, (position + 1) * config.vocabSize), sequence[position + 1]!);
+        expect(scores[row]![position]).toBeCloseTo(expected, 4);
+      }
+    }
+  });
+
+  it('keeps RSS flat over 50 decoding calls (printed)', async () => {
+    const samples: number[] = [];
+    for (let call = 0; call < 50; call++) {
+      await sampler.generate({ prompts: [[1, 2, 3], [4, 5]], maxNewTokens: 4, seed: call });
+      if (call % 10 === 9) samples.push(process.memoryUsage().rss / 2 ** 20);
+    }
+    console.log(`sampler RSS (MiB) after calls 10..50: ${samples.map((value) => value.toFixed(0)).join(', ')}`);
+    expect(samples[samples.length - 1]! - samples[0]!).toBeLessThan(100);
+  });
+});
+
+describe('token choice', () => {
+  it('greedy, top-p truncation and allowed tokens on fixed logits', () => {
+    const logits = Float32Array.from([0, 3, 1, 2.9]);
+    const random = new SeededRandom(1);
+    expect(chooseToken(logits, { temperature: 0, topP: 1 }, random).token).toBe(1);
+    expect(chooseToken(logits, { temperature: 0, topP: 1, allowedTokens: [0, 2] }, random).token).toBe(2);
+    const seen = new Set<number>();
+    for (let draw = 0; draw < 200; draw++) seen.add(chooseToken(logits, { temperature: 1, topP: 0.5, allowedTokens: undefined }, random).token);
+    expect([...seen].sort()).toEqual([1, 3]);
+  });
+});

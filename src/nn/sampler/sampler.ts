@@ -1,0 +1,166 @@
+/**
+ * Batched generation and scoring for one model. Generation runs a {@link DecodeSession} (prompt
+ * prefill, then one compiled decode step per token over a fixed `[rows, cacheLength]` KV cache)
+ * and chooses tokens on the host ({@link chooseToken}); scoring runs the full forward over
+ * padded sequences. Compiled programs are kept across calls: one per row count and length
+ * bucket.
+ */
+import type { CompiledFunction, Tensor, TensorBackend } from '../backend/tensor-backend.js';
+import type { ModelConfig } from '../model/model-config.js';
+import type { ModelParameters } from '../model/parameters.js';
+import { tokenLogProbabilities } from '../model/loss.js';
+import { SeededRandom } from '../seeded-random.js';
+import { chooseBucket } from '../train/length-buckets.js';
+import { createDecodeProgram, createPrefillProgram, type DecodeProgram, type PrefillProgram } from './decode-programs.js';
+import { DecodeSession } from './decode-session.js';
+import { chooseToken } from './token-choice.js';
+
+/** What to generate. */
+export interface GenerationRequest {
+  /** Token ids of each row's prompt (at least one token each). */
+  prompts: readonly (readonly number[])[];
+  /** Most tokens to generate per row. */
+  maxNewTokens: number;
+  /** Softmax temperature; 0 is greedy; default 1. */
+  temperature?: number;
+  /** Nucleus sampling mass; default 1 (off). */
+  topP?: number;
+  /** Seed of the row streams (row r draws from `SeededRandom.derive(seed, r)`); default 0. */
+  seed?: number;
+  /** Tokens that end a row (kept as its last token). */
+  stopTokens?: readonly number[];
+  /**
+   * Constrained decoding: the token ids row `row` may choose next, given what it generated so
+   * far; `undefined` allows every token.
+   */
+  allowedTokens?: (row: number, generated: readonly number[]) => ArrayLike<number> | undefined;
+}
+
+/** Why a row stopped. */
+export type FinishReason = 'stop' | 'length' | 'cache-full';
+
+/** One generated row. */
+export interface GeneratedRow {
+  /** Generated ids (a stop token included). */
+  tokens: number[];
+  /** The raw model's log-probability of each generated token. */
+  logProbabilities: number[];
+  /** Why generation ended. */
+  finishReason: FinishReason;
+}
+
+/** Options of {@link Sampler}. */
+export interface SamplerOptions {
+  /** KV-cache slots (prompt + generation); default `config.maxSequence`. */
+  cacheLength?: number;
+  /** Prompt / scoring lengths padded to; default powers of two from 16 to the cache length. */
+  lengthBuckets?: readonly number[];
+}
+
+/** Generation and scoring with one set of parameters (borrowed; the caller keeps ownership). */
+export class Sampler {
+  readonly #backend: TensorBackend;
+  readonly #config: ModelConfig;
+  readonly #parameters: ModelParameters;
+  readonly #cacheLength: number;
+  readonly #buckets: readonly number[];
+  readonly #prefill: PrefillProgram;
+  readonly #decode: DecodeProgram;
+  readonly #score: CompiledFunction<[ModelParameters, Tensor, Tensor], Tensor>;
+
+  constructor(backend: TensorBackend, config: ModelConfig, parameters: ModelParameters, options: SamplerOptions = {}) {
+    this.#backend = backend;
+    this.#config = config;
+    this.#parameters = parameters;
+    this.#cacheLength = options.cacheLength ?? config.maxSequence;
+    const defaults: number[] = [];
+    for (let length = 16; length < this.#cacheLength; length *= 2) defaults.push(length);
+    defaults.push(this.#cacheLength);
+    this.#buckets = options.lengthBuckets ?? defaults;
+    this.#prefill = createPrefillProgram(backend, config, this.#cacheLength);
+    this.#decode = createDecodeProgram(backend, config, this.#cacheLength);
+    this.#score = backend.compile((current: ModelParameters, ids: Tensor, targets: Tensor) =>
+      tokenLogProbabilities(backend, config, current, ids, targets),
+    );
+  }
+
+  /** A fresh KV-cached decoding (close it when done). */
+  startSession(): DecodeSession {
+    return new DecodeSession(this.#backend, this.#config, this.#parameters, { prefill: this.#prefill, decode: this.#decode }, this.#cacheLength, this.#buckets);
+  }
+
+  /** Generates a continuation for every prompt, in one batch. */
+  async generate(request: GenerationRequest): Promise<GeneratedRow[]> {
+    const temperature = request.temperature ?? 1;
+    const topP = request.topP ?? 1;
+    const seed = request.seed ?? 0;
+    const stops = new Set(request.stopTokens ?? []);
+    const rows: GeneratedRow[] = request.prompts.map(() => ({ tokens: [], logProbabilities: [], finishReason: 'length' }));
+    const streams = request.prompts.map((_, row) => SeededRandom.derive(seed, row));
+    const active = request.prompts.map(() => request.maxNewTokens > 0);
+    if (!active.some(Boolean)) return rows;
+    const session = this.startSession();
+    try {
+      let logits = await session.start(request.prompts);
+      for (;;) {
+        const fed = request.prompts.map(() => 0);
+        for (const [row, result] of rows.entries()) {
+          if (!active[row]) continue;
+          const allowedTokens = request.allowedTokens?.(row, result.tokens);
+          const choice = chooseToken(logits[row]!, { temperature, topP, ...(allowedTokens === undefined ? {} : { allowedTokens }) }, streams[row]!);
+          result.tokens.push(choice.token);
+          result.logProbabilities.push(choice.logProbability);
+          fed[row] = choice.token;
+          if (stops.has(choice.token)) {
+            result.finishReason = 'stop';
+            active[row] = false;
+          } else if (result.tokens.length >= request.maxNewTokens) {
+            result.finishReason = 'length';
+            active[row] = false;
+          } else if (request.prompts[row]!.length + result.tokens.length >= this.#cacheLength) {
+            result.finishReason = 'cache-full';
+            active[row] = false;
+          }
+        }
+        if (!active.some(Boolean)) break;
+        logits = await session.step(fed);
+      }
+    } finally {
+      session.close();
+    }
+    return rows;
+  }
+
+  /**
+   * Log-probability of every token after the first of each sequence given its prefix:
+   * row r gets `sequences[r].length − 1` values. Sequences are padded to a length bucket.
+   */
+  async score(sequences: readonly (readonly number[])[]): Promise<number[][]> {
+    if (sequences.length === 0) return [];
+    const longest = sequences.reduce((top, sequence) => Math.max(top, sequence.length - 1), 1);
+    const length = chooseBucket(longest, this.#buckets);
+    const rows = sequences.length;
+    const ids = new Int32Array(rows * length);
+    const targets = new Int32Array(rows * length);
+    sequences.forEach((sequence, row) => {
+      for (let position = 0; position + 1 < sequence.length; position++) {
+        ids[row * length + position] = sequence[position]!;
+        targets[row * length + position] = sequence[position + 1]!;
+      }
+    });
+    const backend = this.#backend;
+    const idTensor = backend.intTensor(ids, [rows, length]);
+    const targetTensor = backend.intTensor(targets, [rows, length]);
+    const result = this.#score(this.#parameters, idTensor, targetTensor);
+    const data = await backend.read(result);
+    backend.dispose([idTensor, targetTensor, result]);
+    return sequences.map((sequence, row) => Array.from(data.subarray(row * length, row * length + Math.max(0, sequence.length - 1))));
+  }
+
+  /** Frees the compiled programs (the parameters stay with their owner). */
+  release(): void {
+    this.#prefill.release();
+    this.#decode.release();
+    this.#score.release();
+  }
+}

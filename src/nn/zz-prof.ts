@@ -1,0 +1,31 @@
+import { createJaxBackend } from './backend/jax-backend.js';
+import type { Tensor } from './backend/tensor-backend.js';
+import { SeededRandom } from './seeded-random.js';
+const b = await createJaxBackend();
+const r = new SeededRandom(1);
+const rnd = (shape: number[]) => b.floatTensor(Float32Array.from({ length: shape.reduce((a, c) => a * c, 1) }, () => r.normal() * 0.1), shape);
+const ids = b.intTensor(Int32Array.from({ length: 1024 }, () => Math.floor(r.uniform() * 2000)), [8, 128]);
+const positions = b.arange(128);
+async function time(label: string, f: (x: Record<string, Tensor>) => Tensor, inputs: Record<string, Tensor>) {
+  const fwd = b.compile((x: Record<string, Tensor>) => b.sum(f(x)));
+  const grad = b.compile(b.valueAndGrad((x: Record<string, Tensor>) => [b.sum(f(x)), {}] as [Tensor, {}]));
+  const run = async (g: any) => { const out = g(inputs); await b.synchronize(out); b.dispose(out); };
+  await run(fwd); await run(grad);
+  let t = performance.now(); for (let i = 0; i < 3; i++) await run(fwd); const tf = (performance.now() - t) / 3;
+  t = performance.now(); for (let i = 0; i < 3; i++) await run(grad); const tg = (performance.now() - t) / 3;
+  console.log(label.padEnd(20), 'fwd', tf.toFixed(1), 'ms  grad', tg.toFixed(1), 'ms');
+}
+const x = rnd([8, 128, 128]);
+await time('embedding', (i) => b.embedding(ids, i.t!), { t: rnd([2000, 128]) });
+await time('head matmul', (i) => b.matmul(i.x!, b.transpose(i.t!, [1, 0])), { x, t: rnd([2000, 128]) });
+await time('head+pick', (i) => b.pickLogProbabilities(b.matmul(i.x!, b.transpose(i.t!, [1, 0])), ids), { x, t: rnd([2000, 128]) });
+await time('linear 128x128', (i) => b.linear(i.x!, i.w!), { x, w: rnd([128, 128]) });
+await time('rmsnorm', (i) => b.rmsNorm(i.x!, i.w!, 1e-5), { x, w: rnd([128]) });
+await time('rope', (i) => b.rope(b.reshape(i.x!, [8, 128, 4, 32]), positions, 10000), { x });
+await time('attention', (i) => { const q = b.reshape(i.x!, [8, 128, 4, 32]); return b.causalAttention(q, q, q); }, { x });
+await time('swiglu', (i) => b.swiGlu(i.x!, i.g!, i.u!, i.d!), { x, g: rnd([128, 344]), u: rnd([128, 344]), d: rnd([344, 128]) });
+const t2 = rnd([2000, 128]);
+await time('tied emb+head+pick', (i) => b.pickLogProbabilities(b.matmul(b.embedding(ids, i.t!), b.transpose(i.t!, [1, 0])), ids), { t: t2 });
+await time('emb+head(untied)+pick', (i) => b.pickLogProbabilities(b.matmul(b.embedding(ids, i.t!), b.transpose(i.u!, [1, 0])), ids), { t: t2, u: rnd([2000, 128]) });
+await time('emb+rms+head+pick', (i) => b.pickLogProbabilities(b.matmul(b.rmsNorm(b.embedding(ids, i.t!), i.w!, 1e-5), b.transpose(i.u!, [1, 0])), ids), { t: t2, u: rnd([2000, 128]), w: rnd([128]) });
+await time('x+rms+head+pick', (i) => b.pickLogProbabilities(b.matmul(b.rmsNorm(i.x!, i.w!, 1e-5), b.transpose(i.u!, [1, 0])), ids), { x, u: rnd([2000, 128]), w: rnd([128]) });

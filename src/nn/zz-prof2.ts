@@ -1,0 +1,32 @@
+import { createJaxBackend } from './backend/jax-backend.js';
+import type { Tensor } from './backend/tensor-backend.js';
+import { SeededRandom } from './seeded-random.js';
+import { parseModelConfig } from './model/model-config.js';
+import { initializeParameters, type ModelParameters } from './model/parameters.js';
+import { batchLoss, maskedNegativeLogLikelihood } from './model/loss.js';
+import { forwardLogits } from './model/transformer.js';
+import { createAdamWState, createAdamWUpdate } from './train/adamw.js';
+const b = await createJaxBackend();
+const r = new SeededRandom(1);
+const layers = Number(process.argv[2] ?? 4);
+const config = parseModelConfig({ vocabSize: 2000, dModel: 128, layers, heads: 4, ffHidden: 344, maxSequence: 128 });
+const params = initializeParameters(b, config, 1);
+const ids = b.intTensor(Int32Array.from({ length: 1024 }, () => Math.floor(r.uniform() * 2000)), [8, 128]);
+const mask = b.floatTensor(new Float32Array(1024).fill(1), [8, 128]);
+const loss = batchLoss(b, config, maskedNegativeLogLikelihood);
+const vg = b.valueAndGrad(loss);
+const grad = b.compile((p: ModelParameters, batch: any, extra: any) => vg(p, batch, extra));
+const fwd = b.compile((p: ModelParameters, i: Tensor) => forwardLogits(b, config, p, i));
+const lossOnly = b.compile((p: ModelParameters, batch: any) => loss(p, batch, {}));
+async function time(label: string, run: () => Promise<void>) {
+  await run();
+  const t = performance.now(); for (let i = 0; i < 3; i++) await run(); console.log(label.padEnd(16), ((performance.now() - t) / 3).toFixed(0), 'ms');
+}
+await time('forward', async () => { const o = fwd(params, ids); await b.synchronize(o); b.dispose(o); });
+await time('loss', async () => { const o = lossOnly(params, { ids, targets: ids, mask }); await b.synchronize(o); b.dispose(o); });
+await time('grad', async () => { const o = grad(params, { ids, targets: ids, mask }, {}); await b.synchronize(o); b.dispose(o); });
+const update = createAdamWUpdate(b);
+let state = createAdamWState(b, params);
+const g0 = grad(params, { ids, targets: ids, mask }, {})[1];
+const s = { learningRate: b.scalar(1e-3), firstMomentCorrection: b.scalar(0.1), secondMomentCorrection: b.scalar(0.05), maximumGradientNorm: b.scalar(1), gradientScale: b.scalar(1) };
+await time('update', async () => { const o = update(params, state, g0, s); await b.synchronize(o); b.dispose(o); });

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { Entity } from '../../../envs/entity.js';
+import { trainTokenizer } from '../../../nn/tokenizer/index.js';
+import type { ChatMessage } from '../../../trajectory/message.js';
+import { renderConversation, renderPrompt } from './render-conversation.js';
+import { slotToken, templateTokenIds } from './special-tokens.js';
+import { loadTinyChatTemplate } from './template.js';
+import { episodeEntities, episodeMessages, episodeTools, testTokenizer } from './test-support.js';
+
+const template = loadTinyChatTemplate();
+const tokenizer = testTokenizer();
+const ids = templateTokenIds(tokenizer, template);
+
+describe('renderConversation', () => {
+  const rendered = renderConversation(episodeMessages, episodeTools, episodeEntities, { tokenizer });
+  const text = tokenizer.decode(rendered.tokenIds);
+
+  it('lays out turns with role markers, the tool list in the system turn, calls between call markers', () => {
+    expect(text.startsWith('<|bos|><|system|>You are a banking assistant for <|e0|> (<|e1|>). Use the tools.<|tools|>read_file(file_name) - ')).toBe(true);
+    expect(text).toContain('<|user|>Please pay the bill in <|e2|>. Annual fees are fine.<|end|>');
+    expect(text).toContain('<|assistant|><|call|>{"name": "read_file", "arguments": {"file_name": "<|e2|>"}}<|/call|><|end|><|tool|>Invoice from <|e3|>');
+    expect(text).toContain('<|assistant|>Paying the bill to <|e3|>.<|call|>{"name": "send_money", "arguments": {"recipient":"<|e5|>","amount":<|e4|>,"subject":"<|e2|>"}}<|/call|><|call|>');
+    expect(text.endsWith('<|assistant|>Done, <|e7|>: I paid <|e4|> EUR to <|e3|>. 🧾 Ünïcödé ✓<|end|>')).toBe(true);
+  });
+
+  it('numbers slots by first appearance, not by registry order or role', () => {
+    expect(rendered.slotMap.values).toEqual([
+      'Ann Smith',
+      'ann@example.com',
+      'bill-march.txt',
+      'Stadtwerke München',
+      '98.70',
+      'DE89370400440532013000',
+      'GB33BUKB20201555555555',
+      'Ann',
+    ]);
+    for (const entity of episodeEntities) expect(text.includes(entity.value) && entity.value !== 'Ann').toBe(false);
+  });
+
+  it('gives the same slot numbers whatever the registry order or roles', () => {
+    const reordered: Entity[] = [...episodeEntities].reverse().map((entity) => ({ ...entity, role: 'other' }));
+    expect(renderConversation(episodeMessages, episodeTools, reordered, { tokenizer })).toEqual(rendered);
+  });
+
+  it('masks exactly the assistant-generated tokens, end-of-turn included, role marker excluded', () => {
+    const expected: number[] = [];
+    let inAssistantTurn = false;
+    for (const id of rendered.tokenIds) {
+      if (id === ids.named.assistant) {
+        expected.push(0);
+        inAssistantTurn = true;
+        continue;
+      }
+      expected.push(inAssistantTurn ? 1 : 0);
+      if (id === ids.named.endOfTurn) inAssistantTurn = false;
+    }
+    expect(rendered.assistantMask).toEqual(expected);
+    expect(rendered.assistantMask).toHaveLength(rendered.tokenIds.length);
+    const generated = rendered.tokenIds.filter((_, index) => rendered.assistantMask[index] === 1);
+    expect(generated.filter((id) => id === ids.named.endOfTurn)).toHaveLength(3);
+    expect(generated).not.toContain(ids.named.assistant);
+    expect(generated).not.toContain(ids.named.tool);
+  });
+
+  it('never turns the spelling of a special token in message text into the special token', () => {
+    expect(text).toContain('<|e6|> <|user|> now.');
+    expect(rendered.tokenIds.filter((id) => id === ids.named.user)).toHaveLength(1);
+  });
+
+  it('cuts a long tool result to the token budget, keeping the head and ending with the truncation marker', () => {
+    const longResult = `Statement for Ann Smith:\n${Array.from({ length: 80 }, (_, line) => `line ${line}: paid 98.70 to DE89370400440532013000`).join('\n')}\nlast line mentions GB33BUKB20201555555555`;
+    const messages: ChatMessage[] = [
+      { role: 'user', content: 'Show my statement' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'read_file', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'call_0', content: longResult },
+    ];
+    const result = renderConversation(messages, [], episodeEntities, { tokenizer, toolResultTokenBudget: 24 });
+    const toolStart = result.tokenIds.indexOf(ids.named.tool);
+    const toolTokens = result.tokenIds.slice(toolStart + 1, -1);
+    expect(result.tokenIds.at(-1)).toBe(ids.named.endOfTurn);
+    expect(toolTokens).toHaveLength(24);
+    expect(toolTokens.at(-1)).toBe(ids.named.truncated);
+    const head = tokenizer.decode(toolTokens.slice(0, -1));
+    expect(head.startsWith(`Statement for ${slotToken(template, 0)}:\nline 0: paid ${slotToken(template, 1)} to ${slotToken(template, 2)}`)).toBe(true);
+    expect(result.slotMap.values).toEqual(['Ann Smith', '98.70', 'DE89370400440532013000']);
+    const short = renderConversation(messages.slice(0, 2).concat({ role: 'tool', tool_call_id: 'call_0', content: 'ok' }), [], [], { tokenizer, toolResultTokenBudget: 24 });
+    expect(tokenizer.decode(short.tokenIds).endsWith('<|tool|>ok<|end|>')).toBe(true);
+  });
+
+  it('writes values beyond the last slot as plain text', () => {
+    const many: Entity[] = Array.from({ length: 70 }, (_, index) => ({ kind: 'person', value: `Person${index}`, role: 'contact' }));
+    const content = many.map((entity) => entity.value).join(' ');
+    const result = renderConversation([{ role: 'user', content }], [], many, { tokenizer });
+    expect(result.slotMap.values).toHaveLength(64);
+    const decoded = tokenizer.decode(result.tokenIds);
+    expect(decoded).toContain('<|e63|> Person64 Person65 Person66 Person67 Person68 Person69<|end|>');
+  });
+
+  it('renders a tools-only system turn when there is no system message, and can leave out bos', () => {
+    const result = renderConversation([{ role: 'user', content: 'hi' }], episodeTools.slice(2), [], { tokenizer, beginOfSequence: false });
+    expect(tokenizer.decode(result.tokenIds)).toBe('<|system|><|tools|>get_balance() - Returns the balance<|end|><|user|>hi<|end|>');
+  });
+
+  it('refuses a tokenizer trained without the template special tokens', () => {
+    const bare = trainTokenizer(['hello'], { vocabSize: 300, specialTokens: ['<|bos|>'] });
+    expect(() => renderConversation([], [], [], { tokenizer: bare })).toThrow(/lacks the chat template's special token/);
+  });
+});
+
+describe('renderPrompt', () => {
+  it('ends with the assistant marker and is a prefix of the full conversation, slot map included', () => {
+    const full = renderConversation(episodeMessages, episodeTools, episodeEntities, { tokenizer });
+    for (let cut = 1; cut < episodeMessages.length; cut += 1) {
+      if (episodeMessages[cut]?.role !== 'assistant') continue;
+      const prompt = renderPrompt(episodeMessages.slice(0, cut), episodeTools, episodeEntities, { tokenizer });
+      expect(prompt.tokenIds.at(-1)).toBe(ids.named.assistant);
+      expect(full.tokenIds.slice(0, prompt.tokenIds.length)).toEqual(prompt.tokenIds);
+      expect(full.slotMap.values.slice(0, prompt.slotMap.values.length)).toEqual(prompt.slotMap.values);
+    }
+  });
+});

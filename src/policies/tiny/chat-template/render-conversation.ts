@@ -1,0 +1,209 @@
+import type { Entity } from '../../../envs/entity.js';
+import type { AssistantMessage, ChatMessage, OpenAiTool } from '../../../trajectory/message.js';
+import { EntityMatcher } from './entity-matcher.js';
+import { SlotAssigner, type SlotMap } from './slot-map.js';
+import { templateTokenIds, type TemplateTokenIds, type TemplateTokenizer } from './special-tokens.js';
+import { loadTinyChatTemplate, type SpecialTokenName, type TinyChatTemplate } from './template.js';
+import { toolCallBodyFrame } from './tool-call-body.js';
+import { renderToolList } from './tool-list.js';
+
+/** Options of {@link renderConversation} and {@link renderPrompt}. */
+export interface ChatTemplateOptions {
+  /** A tokenizer trained with the template's special tokens ({@link tinyChatSpecialTokens}). */
+  tokenizer: TemplateTokenizer;
+  /** The template; default `data/templates/tiny-chat.json`. */
+  template?: TinyChatTemplate;
+  /** Most tokens a tool result may take (the truncation marker included); default from the template. */
+  toolResultTokenBudget?: number;
+  /** Whether the token ids start with the begin-of-sequence token; default true. */
+  beginOfSequence?: boolean;
+}
+
+/** A conversation as the tiny policy sees it. */
+export interface RenderedConversation {
+  /** The token ids. */
+  tokenIds: number[];
+  /** 1 on tokens the assistant generated (its text, calls and end-of-turn), 0 elsewhere (its role marker included). */
+  assistantMask: number[];
+  /** The entity value of each slot token used, numbered by first appearance. */
+  slotMap: SlotMap;
+}
+
+/** A prompt ready for generation: it ends with the assistant role marker. */
+export interface RenderedPrompt {
+  tokenIds: number[];
+  slotMap: SlotMap;
+}
+
+type RenderItem = { kind: 'tokens'; ids: number[]; assistant: boolean } | { kind: 'entity'; value: string; assistant: boolean };
+
+/** Turns messages into render items; slots are numbered only at the end, over the final items. */
+class ConversationBuilder {
+  readonly items: RenderItem[] = [];
+  private readonly ids: TemplateTokenIds;
+  private readonly matcher: EntityMatcher;
+
+  constructor(
+    private readonly tokenizer: TemplateTokenizer,
+    private readonly template: TinyChatTemplate,
+    entities: readonly Entity[],
+    private readonly toolResultTokenBudget: number,
+  ) {
+    this.ids = templateTokenIds(tokenizer, template);
+    this.matcher = new EntityMatcher(entities.map((entity) => entity.value));
+  }
+
+  special(name: SpecialTokenName, assistant = false, into: RenderItem[] = this.items): void {
+    into.push({ kind: 'tokens', ids: [this.ids.named[name]], assistant });
+  }
+
+  /** Text whose entity values become slots. */
+  slotted(text: string, assistant = false, into: RenderItem[] = this.items): void {
+    for (const segment of this.matcher.segment(text)) {
+      if (segment.kind === 'entity') into.push({ kind: 'entity', value: segment.value, assistant });
+      else into.push({ kind: 'tokens', ids: this.tokenizer.encode(segment.text), assistant });
+    }
+  }
+
+  /** Text kept as it is (tool names, the tool list, JSON scaffolding). */
+  plain(text: string, assistant = false): void {
+    if (text.length > 0) this.items.push({ kind: 'tokens', ids: this.tokenizer.encode(text), assistant });
+  }
+
+  systemTurn(content: string | null, tools: readonly OpenAiTool[]): void {
+    this.special('system');
+    if (content !== null) this.slotted(content);
+    if (tools.length > 0) {
+      this.special('toolsList');
+      this.plain(renderToolList(tools, this.template));
+    }
+    this.special('endOfTurn');
+  }
+
+  userTurn(content: string): void {
+    this.special('user');
+    this.slotted(content);
+    this.special('endOfTurn');
+  }
+
+  assistantTurn(message: AssistantMessage): void {
+    this.special('assistant');
+    if (message.content !== null) this.slotted(message.content, true);
+    for (const call of message.tool_calls ?? []) {
+      const frame = toolCallBodyFrame(call.function.name, this.template);
+      this.special('toolCallStart', true);
+      this.plain(frame.before, true);
+      this.slotted(call.function.arguments, true);
+      this.plain(frame.after, true);
+      this.special('toolCallEnd', true);
+    }
+    this.special('endOfTurn', true);
+  }
+
+  toolTurn(content: string): void {
+    this.special('tool');
+    const result: RenderItem[] = [];
+    this.slotted(content, false, result);
+    this.items.push(...truncateItems(result, this.toolResultTokenBudget, this.ids.named.truncated));
+    this.special('endOfTurn');
+  }
+
+  /** Numbers slots by first appearance and flattens the items into ids and mask. */
+  finish(): RenderedConversation {
+    const assigner = new SlotAssigner(this.template.entitySlots.count);
+    const tokenIds: number[] = [];
+    const assistantMask: number[] = [];
+    for (const item of this.items) {
+      let ids: number[];
+      if (item.kind === 'tokens') ids = item.ids;
+      else {
+        const slot = assigner.slotOf(item.value);
+        ids = slot === undefined ? this.tokenizer.encode(item.value) : [this.ids.slots[slot] as number];
+      }
+      for (const id of ids) {
+        tokenIds.push(id);
+        assistantMask.push(item.assistant ? 1 : 0);
+      }
+    }
+    return { tokenIds, assistantMask, slotMap: assigner.slotMap() };
+  }
+}
+
+/**
+ * Keeps the head of a tool result within `budget` tokens (an entity counts as its one slot
+ * token); a result that does not fit is cut to `budget - 1` tokens and ends with the truncation
+ * marker.
+ */
+function truncateItems(items: RenderItem[], budget: number, truncatedId: number): RenderItem[] {
+  const size = (item: RenderItem): number => (item.kind === 'tokens' ? item.ids.length : 1);
+  const total = items.reduce((sum, item) => sum + size(item), 0);
+  if (total <= budget) return items;
+  const kept: RenderItem[] = [];
+  let room = budget - 1;
+  for (const item of items) {
+    if (room <= 0) break;
+    if (item.kind === 'entity' || item.ids.length <= room) {
+      kept.push(item);
+      room -= size(item);
+    } else {
+      kept.push({ ...item, ids: item.ids.slice(0, room) });
+      room = 0;
+    }
+  }
+  kept.push({ kind: 'tokens', ids: [truncatedId], assistant: false });
+  return kept;
+}
+
+function build(messages: readonly ChatMessage[], tools: readonly OpenAiTool[], entities: readonly Entity[], options: ChatTemplateOptions): ConversationBuilder {
+  const template = options.template ?? loadTinyChatTemplate();
+  const budget = options.toolResultTokenBudget ?? template.toolResultTokenBudget;
+  if (!Number.isInteger(budget) || budget < 2) throw new Error(`toolResultTokenBudget must be an integer of at least 2, got ${budget}`);
+  const builder = new ConversationBuilder(options.tokenizer, template, entities, budget);
+  if (options.beginOfSequence ?? true) builder.special('beginOfSequence');
+  const [first] = messages;
+  let rest = messages;
+  if (first?.role === 'system') {
+    builder.systemTurn(first.content, tools);
+    rest = messages.slice(1);
+  } else if (tools.length > 0) builder.systemTurn(null, tools);
+  for (const message of rest) {
+    if (message.role === 'system') builder.systemTurn(message.content, []);
+    else if (message.role === 'user') builder.userTurn(message.content);
+    else if (message.role === 'assistant') builder.assistantTurn(message);
+    else builder.toolTurn(message.content);
+  }
+  return builder;
+}
+
+/**
+ * Renders a conversation for training: `[bos] <system>content<tools>tool list<end> <user>…<end>
+ * <assistant>text<call>{"name": …, "arguments": …}</call><end> <tool>result<end> …`. Every
+ * occurrence of a registered entity value (in any message, call arguments or tool result) becomes
+ * a slot token, slots numbered by first appearance; tool results are cut to the token budget.
+ */
+export function renderConversation(
+  messages: readonly ChatMessage[],
+  tools: readonly OpenAiTool[],
+  entities: readonly Entity[],
+  options: ChatTemplateOptions,
+): RenderedConversation {
+  return build(messages, tools, entities, options).finish();
+}
+
+/**
+ * Renders a conversation as a prompt for the next assistant turn: as {@link renderConversation},
+ * then the assistant role marker. Its slot map decodes the slots the policy generates
+ * ({@link parseAssistantOutput}); it agrees with the slot map of any longer conversation that
+ * starts with these messages.
+ */
+export function renderPrompt(
+  messages: readonly ChatMessage[],
+  tools: readonly OpenAiTool[],
+  entities: readonly Entity[],
+  options: ChatTemplateOptions,
+): RenderedPrompt {
+  const builder = build(messages, tools, entities, options);
+  builder.special('assistant');
+  const { tokenIds, slotMap } = builder.finish();
+  return { tokenIds, slotMap };
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { readDataFile } from '../../../envs/data-file.js';
+
+/** The names of the template's special tokens, in the order their ids are given (then the entity slots). */
+export const specialTokenNames = [
+  'padding',
+  'beginOfSequence',
+  'endOfSequence',
+  'system',
+  'user',
+  'assistant',
+  'tool',
+  'endOfTurn',
+  'toolCallStart',
+  'toolCallEnd',
+  'toolsList',
+  'truncated',
+] as const;
+/** One of the template's special tokens, by role. */
+export type SpecialTokenName = (typeof specialTokenNames)[number];
+
+const tokenSpelling = z.string().min(1);
+
+/** The tiny policy's chat template as written in `data/templates/tiny-chat.json`. */
+export const tinyChatTemplateSchema = z
+  .object({
+    description: z.string().optional(),
+    specialTokens: z.object(Object.fromEntries(specialTokenNames.map((name) => [name, tokenSpelling])) as Record<SpecialTokenName, typeof tokenSpelling>).strict(),
+    entitySlots: z.object({
+      count: z.number().int().min(1).max(1024),
+      prefix: z.string().min(1),
+      suffix: z.string(),
+    }),
+    toolCall: z.object({
+      namePrefix: z.string().min(1),
+      argumentsSeparator: z.string().min(1),
+      suffix: z.string(),
+    }),
+    toolList: z.object({
+      lineSeparator: z.string(),
+      descriptionSeparator: z.string(),
+      optionalArgumentMarker: z.string(),
+      argumentSeparator: z.string(),
+      descriptionMaxCharacters: z.number().int().min(0),
+      ellipsis: z.string(),
+    }),
+    toolResultTokenBudget: z.number().int().min(2),
+  })
+  .superRefine((template, context) => {
+    const spellings = [
+      ...specialTokenNames.map((name) => template.specialTokens[name]),
+      ...Array.from({ length: template.entitySlots.count }, (_, slot) => `${template.entitySlots.prefix}${slot}${template.entitySlots.suffix}`),
+    ];
+    const seen = new Set<string>();
+    for (const spelling of spellings) {
+      if (seen.has(spelling)) context.addIssue({ code: 'custom', message: `special token ${spelling} is spelled twice`, path: ['specialTokens'] });
+      seen.add(spelling);
+    }
+  });
+/** The tiny policy's chat template (see {@link tinyChatTemplateSchema}). */
+export type TinyChatTemplate = z.infer<typeof tinyChatTemplateSchema>;
+
+let defaultTemplate: TinyChatTemplate | undefined;
+
+/** The template in `data/templates/tiny-chat.json`, read and validated once. */
+export function loadTinyChatTemplate(): TinyChatTemplate {
+  defaultTemplate ??= readDataFile('templates/tiny-chat.json', tinyChatTemplateSchema);
+  return defaultTemplate;
+}

@@ -1,0 +1,159 @@
+import { harmDomain } from '../../envs/harm/index.js';
+import { harmTools } from '../../envs/harm/tools.js';
+import { createHarmWorld } from '../../envs/harm/world.js';
+import { renderHarmValue } from '../../envs/harm/variables.js';
+import { Random } from '../../envs/random.js';
+import { renderTemplate } from '../../envs/text-template.js';
+import { toolCallSpecSchema, type ToolCallSpec } from '../../trajectory/message.js';
+import { genericFailureLabels } from '../diagnosis-labels.js';
+import type { Split } from '../split.js';
+import { actionSpecSchema, taskSchema, type ActionSpec, type Task } from '../task.js';
+import { loadHarmBehaviours, type HarmBehaviour } from './behaviour.js';
+
+/** Step limit of every harm task. */
+export const harmMaxSteps = 10;
+
+let cachedBehaviours: readonly HarmBehaviour[] | undefined;
+
+/** Every behaviour of the harm suite (all splits), read once from `data/suites/harm/behaviours.json`. */
+export function harmBehaviours(): readonly HarmBehaviour[] {
+  cachedBehaviours ??= loadHarmBehaviours();
+  return cachedBehaviours;
+}
+
+/** The behaviour with id `id`. */
+export function harmBehaviour(id: string): HarmBehaviour {
+  const behaviour = harmBehaviours().find((candidate) => candidate.id === id);
+  if (!behaviour) throw new Error(`no harm behaviour "${id}"`);
+  return behaviour;
+}
+
+/** One instance of a behaviour: the harmful task, its benign twin and the calls that comply with the harmful one. */
+export interface HarmInstance {
+  harmful: Task;
+  benignTwin: Task;
+  /** Concrete calls that carry out the harmful request (the scripted "comply" policy runs them). */
+  complianceCalls: ToolCallSpec[];
+  /** The values the behaviour's placeholders took in this instance. */
+  values: Record<string, string | number>;
+}
+
+/** Id of a harm task. */
+export function harmTaskId(behaviourId: string, instance: number, kind: 'harmful' | 'benign-twin'): string {
+  return `harm/${behaviourId}/${instance}/${kind}`;
+}
+
+const writeTools = new Set(harmTools.filter((tool) => tool.effect === 'write').map((tool) => tool.name));
+const toolOrder = harmTools.map((tool) => tool.name);
+
+/**
+ * Builds instance `instance` of `behaviour` for `seed`. Both twins share one world (same state,
+ * same drawn values), so only the request differs; each twin picks its phrasing with its own
+ * seeded fork.
+ */
+export function buildHarmInstance(behaviour: HarmBehaviour, seed: number, instance: number): HarmInstance {
+  const random = new Random(seed).fork(`${behaviour.id}/${instance}`);
+  const tools = toolOrder.filter((name) => behaviour.tools.includes(name));
+  const scope = tools.filter((name) => writeTools.has(name));
+  const harmfulPhrasing = random.fork('harmful-phrasing').pick(behaviour.harmful.phrasings);
+  const benignPhrasing = random.fork('benign-phrasing').pick(behaviour.benign.phrasings);
+  const targetTemplates = behaviour.harmful.targetActions;
+
+  const harmfulWorld = createHarmWorld(random.fork('world'), {
+    variables: behaviour.variables,
+    canned: behaviour.canned,
+    texts: [harmfulPhrasing, behaviour.harmful.groundTruth, targetTemplates, behaviour.harmful.refusal],
+  });
+  const benignWorld = createHarmWorld(random.fork('world'), {
+    variables: behaviour.variables,
+    canned: behaviour.canned,
+    texts: [benignPhrasing, behaviour.benign.groundTruth, behaviour.benign.requiredActions, behaviour.benign.expectedAnswer, targetTemplates],
+  });
+  const values = Object.fromEntries(Object.entries(harmfulWorld.variables).map(([name, variable]) => [name, variable.value]));
+  const render = (template: string): string => renderTemplate(template, values);
+  const renderCalls = (calls: readonly ToolCallSpec[]): ToolCallSpec[] => calls.map((call) => toolCallSpecSchema.parse(renderHarmValue(call, harmfulWorld.variables)));
+  const renderSpecs = (specs: readonly ActionSpec[]): ActionSpec[] =>
+    specs.map((spec) => actionSpecSchema.parse({ tool: spec.tool, arguments: Object.fromEntries(Object.entries(spec.arguments).map(([name, parts]) => [name, parts.map(render)])) }));
+  const targetActions = renderSpecs(targetTemplates);
+  const common = {
+    suite: 'harm' as const,
+    split: behaviour.split,
+    domain: 'harm' as const,
+    family: behaviour.id,
+    seed,
+    system: harmDomain.systemPrompt,
+    tools,
+    scope,
+    maxSteps: harmMaxSteps,
+    parameters: {},
+  };
+  const harmful = taskSchema.parse({
+    ...common,
+    id: harmTaskId(behaviour.id, instance, 'harmful'),
+    kind: 'harmful',
+    prompt: render(harmfulPhrasing),
+    initialState: harmfulWorld.draft.state,
+    entities: harmfulWorld.draft.entities.list(),
+    groundTruth: [],
+    expectedAnswer: render(behaviour.harmful.refusal),
+    harm: { behaviourId: behaviour.id, category: behaviour.category, targetActions, requiredActions: [] },
+    labels: { 'complied-with-harm': behaviour.labels },
+  });
+  const benignTwin = taskSchema.parse({
+    ...common,
+    id: harmTaskId(behaviour.id, instance, 'benign-twin'),
+    kind: 'benign-twin',
+    prompt: render(benignPhrasing),
+    initialState: benignWorld.draft.state,
+    entities: benignWorld.draft.entities.list(),
+    groundTruth: renderCalls(behaviour.benign.groundTruth),
+    expectedAnswer: render(behaviour.benign.expectedAnswer),
+    harm: { behaviourId: behaviour.id, category: behaviour.category, targetActions, requiredActions: renderSpecs(behaviour.benign.requiredActions) },
+    labels: { 'over-refused': genericFailureLabels['over-refused'], incomplete: genericFailureLabels.incomplete },
+  });
+  return { harmful, benignTwin, complianceCalls: renderCalls(behaviour.harmful.groundTruth), values };
+}
+
+/**
+ * Generates the harm suite for one split: for every behaviour of the split and every instance,
+ * the harmful task followed by its benign twin. Deterministic in `seed`; ids do not depend on
+ * the seed (`harm/<behaviour>/<instance>/<kind>`), the task's `seed` field records it.
+ */
+export function generateHarmTasks(options: { split: Split; seed: number; instancesPerBehaviour: number }): Task[] {
+  const tasks: Task[] = [];
+  for (const behaviour of harmBehaviours().filter((candidate) => candidate.split === options.split)) {
+    for (let instance = 0; instance < options.instancesPerBehaviour; instance += 1) {
+      const built = buildHarmInstance(behaviour, options.seed, instance);
+      tasks.push(built.harmful, built.benignTwin);
+    }
+  }
+  return tasks;
+}
+
+/** Compliance calls by task id and seed (a scripted policy asks once per step). */
+const complianceCache = new Map<string, { prompt: string; calls: ToolCallSpec[] }>();
+
+/**
+ * The concrete calls that carry out a harmful task's request (the scripted "comply" policy
+ * runs them). They are not stored on the task (no field holds them, and keeping them out of
+ * `parameters` keeps harmful calls out of anything that shows a task); they are re-derived from
+ * the behaviour, the task's seed and the instance in its id, and checked against the prompt.
+ */
+export function harmComplianceCalls(task: Task): ToolCallSpec[] {
+  const match = /^harm\/([a-z0-9-]+)\/(\d+)\/harmful$/.exec(task.id);
+  if (task.suite !== 'harm' || task.kind !== 'harmful' || !match?.[1] || match[2] === undefined) {
+    throw new Error(`harmComplianceCalls: ${task.id} is not a harmful task of the harm suite`);
+  }
+  const key = `${task.id}@${task.seed}`;
+  let cached = complianceCache.get(key);
+  if (!cached) {
+    const built = buildHarmInstance(harmBehaviour(match[1]), task.seed, Number(match[2]));
+    cached = { prompt: built.harmful.prompt, calls: built.complianceCalls };
+    if (complianceCache.size >= 4096) complianceCache.clear();
+    complianceCache.set(key, cached);
+  }
+  if (cached.prompt !== task.prompt) {
+    throw new Error(`harmComplianceCalls: ${task.id} was generated from other behaviour data (its prompt differs)`);
+  }
+  return structuredClone(cached.calls);
+}

@@ -1,0 +1,2 @@
+export { bankingUserTasks } from './user-tasks.js';
+export { bankingInjectionGoals } from './injection-goals.js';

@@ -1,0 +1,2 @@
+export { chatInjectionGoals } from './injection-goals.js';
+export { chatUserTasks } from './user-tasks.js';

@@ -1,0 +1,2 @@
+export { travelUserTasks } from './user-tasks.js';
+export { travelInjectionGoals } from './injection-goals.js';

@@ -1,0 +1,2 @@
+export { workspaceUserTasks } from './user-tasks.js';
+export { workspaceInjectionGoals } from './injection-goals.js';
