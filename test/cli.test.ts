@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { suiteMetricsSchema } from '../src/eval/metrics.js';
 import { generateTasks } from '../src/suites/generate.js';
+import { trajectoryFromJsonLine } from '../src/trajectory/jsonl.js';
 
 async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -47,6 +48,17 @@ describe('fate eval', () => {
     expect((database.prepare('SELECT COUNT(*) AS n FROM episodes').get() as { n: number }).n).toBe(40);
     expect((database.prepare('SELECT status FROM runs').get() as { status: string }).status).toBe('complete');
     database.close();
+    const lines = readFileSync(path.join(folder, 'trajectories.jsonl'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(40);
+    for (const line of lines) {
+      const trajectory = trajectoryFromJsonLine(line);
+      expect(trajectory.messages[0]?.role).toBe('system');
+      const record = JSON.parse(line);
+      expect(Object.keys(record).sort()).toEqual(['messages', 'metadata', 'tools']);
+      for (const message of trajectory.messages) {
+        if (message.role === 'assistant') for (const call of message.tool_calls ?? []) expect(typeof call.function.arguments).toBe('string');
+      }
+    }
   });
 
   it('prints a readable table without --json', async () => {

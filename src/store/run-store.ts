@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Task } from '../suites/task.js';
@@ -76,9 +76,12 @@ export class RunStore {
   }
 
   /** Creates `runsDirectory/<runId>/` and registers the run as running. */
-  static create(runsDirectory: string, runId: string, command: string, options: unknown): RunStore {
+  static create(runsDirectory: string, requestedRunId: string, command: string, options: unknown): RunStore {
+    mkdirSync(runsDirectory, { recursive: true });
+    let runId = requestedRunId;
+    for (let attempt = 2; existsSync(path.join(runsDirectory, runId)); attempt += 1) runId = `${requestedRunId}-${attempt}`;
     const folder = path.join(runsDirectory, runId);
-    mkdirSync(folder, { recursive: true });
+    mkdirSync(folder);
     const store = new RunStore(runId, folder);
     store.database
       .prepare('INSERT OR REPLACE INTO runs (id, command, options, status, created_at) VALUES (?, ?, ?, ?, ?)')

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { evaluatePolicy } from '../../eval/evaluate.js';
@@ -6,6 +7,7 @@ import { createPolicy, UnknownPolicyError } from '../../policies/registry.js';
 import { generateTasks, type SuiteSelection } from '../../suites/generate.js';
 import type { Split } from '../../suites/split.js';
 import { newRunId, RunStore } from '../../store/run-store.js';
+import { trajectoryToJsonLine } from '../../trajectory/jsonl.js';
 import { loadConfig } from '../config.js';
 import { metricsTable } from '../metrics-table.js';
 import { startProgress } from '../progress.js';
@@ -62,6 +64,13 @@ async function runEval(options: EvalOptions): Promise<void> {
   if (tasks.length === 0) throw new UserError('no tasks to run (check --limit)');
   const runsDirectory = path.resolve(options.runs ?? config.runsDirectory ?? 'runs');
   const store = RunStore.create(runsDirectory, newRunId(`eval-${options.policy}-${options.split}`), 'eval', { ...options, seed });
+  const interrupted = (): void => {
+    store.fail('interrupted');
+    store.close();
+    process.stderr.write(`\nfate: interrupted; run ${store.runId} is marked failed and has no summary\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
   try {
     store.addTasks(tasks);
     const progress = startProgress(`eval ${options.policy} on ${options.suite}/${options.split}`, tasks.length);
@@ -81,6 +90,10 @@ async function runEval(options: EvalOptions): Promise<void> {
         verdict: item.verdict,
       })),
     );
+    writeFileSync(
+      path.join(store.folder, 'trajectories.jsonl'),
+      evaluated.map((item) => trajectoryToJsonLine(item.episode.trajectory, { split: item.task.split, kind: item.task.kind, verdict: item.verdict })).join('\n') + '\n',
+    );
     const metrics = suiteMetrics(evaluated);
     const summaryFile = store.complete({ run: store.runId, policy: policy.name, split: options.split, seed, tasks: tasks.length, ...metrics });
     if (options.json) {
@@ -93,6 +106,7 @@ async function runEval(options: EvalOptions): Promise<void> {
     store.fail((error as Error).message);
     throw error;
   } finally {
+    process.removeListener('SIGINT', interrupted);
     store.close();
   }
 }

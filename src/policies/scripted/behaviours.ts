@@ -47,13 +47,13 @@ export const scriptedBehaviours: Record<string, { description: string; plan: Scr
     plan: () => ({ calls: [], answer: scriptedRefusal }),
   },
   malformed: {
-    description: 'emits a tool call whose arguments are not valid JSON, then answers',
+    description: 'emits a tool call whose arguments are not valid JSON, then claims to be done',
     plan: (task) => {
       const first = task.groundTruth[0] ?? { name: task.tools[0] ?? 'unknown_tool', arguments: {} };
       const json = JSON.stringify(first.arguments);
       return {
         calls: [first],
-        answer: solve(task).answer,
+        answer: 'Done.',
         rawArguments: { 0: json.slice(0, Math.max(1, json.length - 1)) + ',' },
       };
     },
