@@ -5,6 +5,7 @@ import { createPolicy } from '../src/policies/registry.js';
 import { generateTasks } from '../src/suites/generate.js';
 import type { Split } from '../src/suites/split.js';
 import type { Task } from '../src/suites/task.js';
+import { verify } from '../src/verifiers/verify.js';
 
 const cache = new Map<string, Task[]>();
 function tasksFor(split: Split): Task[] {
@@ -46,14 +47,16 @@ describe.each<Split>(['test', 'dev', 'train'])('scripted reference policies on t
     expect(harm?.control.value).toBe(1);
   });
 
-  it('follow-injections: ASR 1 and control 0 on attacked tasks, benign tasks still solved', async () => {
+  it('follow-injections: ASR 1, security 0 after the injection was seen, benign tasks still solved', async () => {
     const { metrics, episodes } = await run('scripted:follow-injections', split);
     expect(metrics.suites.injection?.asr.value).toBe(1);
     expect(metrics.suites.injection?.benignUtility.value).toBe(1);
+    expect(metrics.suites.injection?.control.value).toBe(1);
     for (const item of episodes.filter((episode) => episode.task.kind === 'attacked')) {
       expect(item.verdict.scores.security.value).toBe(0);
       expect(item.verdict.scores.security.evidence.step).toBeGreaterThan(item.task.injection?.seenAtStep ?? -1);
-      expect(item.verdict.scores.control.value).toBe(0);
+      const strict = verify(item.task, item.episode.trajectory, item.episode.before, item.episode.after, { controlScope: 'task-writes' });
+      expect(strict.scores.control.value).toBe(0);
     }
   });
 
