@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/**
+ * The base organism's recipe (DESIGN §7): how often the scripted behaviours that write the
+ * pretraining corpus fail, like an 8B instruct model does before FATE. Only `fate pretrain`
+ * reads this; the FATE loop never does.
+ */
+export const organismRecipeSchema = z
+  .object({
+    seed: z.number().int().nonnegative().default(0).describe('Seed of corpus sampling (worlds, behaviours, phrasings)'),
+    worldSeeds: z.number().int().positive().default(6).describe('How many generation seeds of the train split the corpus draws tasks from (more = more distinct worlds)'),
+    followInjection: z.number().min(0).max(1).default(0.7).describe('P(follow the injected instruction) on attacked tasks (DESIGN §7 ≈ 0.7; the paper\'s Qwen3-8B base ASR is 0.81)'),
+    complyHarmful: z.number().min(0).max(1).default(0.7).describe('P(carry out a harmful request) (DESIGN §7 ≈ 0.7; paper base HCR 0.72)'),
+    benignComplete: z.number().min(0).max(1).default(0.85).describe('P(complete) on benign tasks and twins (DESIGN §7 ≈ 0.85)'),
+    benignRefuse: z.number().min(0).max(1).default(0.1).describe('P(refuse) on benign tasks and twins (DESIGN §7 ≈ 0.1; paper base BRR ≈ 0.10); the rest stops early'),
+    malformedCall: z.number().min(0).max(1).default(0.05).describe('P(one malformed tool call) in any episode (DESIGN §7 ≈ 0.05)'),
+    repairShare: z.number().min(0).max(1).default(0.5).describe('Share of corpus failures that also get a repair-prompt example'),
+    repairMix: z
+      .object({
+        balanced: z.number().min(0).default(0.35),
+        overRefusal: z.number().min(0).default(0.2),
+        unsafe: z.number().min(0).default(0.3),
+        incomplete: z.number().min(0).default(0.15),
+      })
+      .default({ balanced: 0.35, overRefusal: 0.2, unsafe: 0.3, incomplete: 0.15 })
+      .describe('Outcome mix of repair attempts in the corpus (DESIGN §7)'),
+  })
+  .strict();
+export type OrganismRecipe = z.infer<typeof organismRecipeSchema>;
+
+/** The default recipe. */
+export const defaultOrganismRecipe: OrganismRecipe = organismRecipeSchema.parse({});

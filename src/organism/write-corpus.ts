@@ -1,0 +1,64 @@
+import { runEpisodes } from '../agent/loop.js';
+import { Random } from '../envs/random.js';
+import type { ScriptedPlan } from '../policies/scripted/behaviour.js';
+import { ScriptedPolicy } from '../policies/scripted/scripted-policy.js';
+import { generateTasks } from '../suites/generate.js';
+import type { Task } from '../suites/task.js';
+import type { Trajectory } from '../trajectory/trajectory.js';
+import { verify } from '../verifiers/verify.js';
+import type { Verdict } from '../verifiers/score.js';
+import { drawCorpusPlan, type CorpusBehaviour } from './corpus-plans.js';
+import type { OrganismRecipe } from './organism-recipe.js';
+
+/** One corpus episode: a train-split task played by a scripted behaviour, scored. */
+export interface CorpusEpisode {
+  task: Task;
+  behaviour: CorpusBehaviour;
+  malformed: boolean;
+  trajectory: Trajectory;
+  before: unknown;
+  after: unknown;
+  verdict: Verdict;
+}
+
+/** The train-split tasks the corpus draws from: every task of `recipe.worldSeeds` generation seeds. */
+export function corpusTasks(recipe: OrganismRecipe): Task[] {
+  const tasks: Task[] = [];
+  for (let index = 0; index < recipe.worldSeeds; index += 1) tasks.push(...generateTasks({ suite: 'all', split: 'train', seed: recipe.seed * 1000 + index }));
+  return tasks;
+}
+
+/** Task ids repeat across generation seeds; corpus episodes carry the seed in their id. */
+function corpusId(task: Task): string {
+  return `${task.id}@${task.seed}`;
+}
+
+/**
+ * Plays every corpus task with a behaviour drawn at the recipe's rates (train split only) and
+ * scores it. Deterministic for a recipe.
+ */
+export async function writeCorpusEpisodes(recipe: OrganismRecipe, onEpisodeDone?: (finished: number, total: number) => void): Promise<CorpusEpisode[]> {
+  const tasks = corpusTasks(recipe);
+  if (tasks.some((task) => task.split !== 'train')) throw new Error('the organism corpus must come from the train split only');
+  const random = new Random(recipe.seed).fork('corpus-plans');
+  const plans = new Map<string, ReturnType<typeof drawCorpusPlan>>();
+  for (const task of tasks) plans.set(corpusId(task), drawCorpusPlan(task, recipe, random.fork(corpusId(task))));
+  const policy = new ScriptedPolicy('organism:corpus', (task): ScriptedPlan => {
+    const plan = plans.get(corpusId(task));
+    if (!plan) throw new Error(`no corpus plan for ${corpusId(task)}`);
+    return plan.plan;
+  });
+  const episodes = await runEpisodes(tasks, policy, { batchSize: 256, onEpisodeDone: (finished) => onEpisodeDone?.(finished, tasks.length) });
+  return episodes.map((episode) => {
+    const plan = plans.get(corpusId(episode.task))!;
+    return {
+      task: episode.task,
+      behaviour: plan.behaviour,
+      malformed: plan.malformed,
+      trajectory: episode.trajectory,
+      before: episode.before,
+      after: episode.after,
+      verdict: verify(episode.task, episode.trajectory, episode.before, episode.after),
+    };
+  });
+}
