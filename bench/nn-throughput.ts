@@ -2,7 +2,8 @@
  * Throughput of the embedded decoder on this machine (jax-js, wasm device): training steps
  * (AdamW, batch 8 × 128), no-grad forward (8 × 128) and KV-cached sampling (16-token prompts,
  * 112 new tokens, batch 1 and 64). Each figure is the median of 5 runs after one warm-up run
- * (which compiles). Run: `npx tsx bench/nn-throughput.ts [--threads N] [--runs 5]`.
+ * (which compiles). Run: `npx tsx bench/nn-throughput.ts [--threads N] [--runs 5] [--no-workers]
+ * [--sampling-only]`.
  */
 import { availableParallelism } from 'node:os';
 import { createJaxBackend } from '../src/nn/backend/jax-backend.js';
@@ -23,7 +24,9 @@ const runs = argument('runs', 5);
 const trainingSteps = argument('steps', 4);
 
 const config = parseModelConfig({ vocabSize: 2000, dModel: 128, layers: 4, heads: 4, ffHidden: 344, maxSequence: 128 });
-const backend = await createJaxBackend({ threads });
+const workers = !process.argv.includes('--no-workers');
+const only = process.argv.includes('--sampling-only');
+const backend = await createJaxBackend({ threads, workers });
 const random = new SeededRandom(1);
 const randomRows = (rows: number, length: number) =>
   Array.from({ length: rows }, () => Array.from({ length }, () => Math.floor(random.uniform() * config.vocabSize)));
@@ -39,14 +42,14 @@ async function measure(label: string, run: () => Promise<number>): Promise<numbe
   return value;
 }
 
-console.log(`model: ${JSON.stringify(config)}; ${parameterCount(config).toLocaleString('en')} parameters; ${threads} wasm threads; Node ${process.versions.node}`);
+console.log(`model: ${JSON.stringify(config)}; ${parameterCount(config).toLocaleString('en')} parameters; ${workers ? `${threads} wasm threads` : 'no worker pool (main thread only)'}; Node ${process.versions.node}`);
 
 // Training: batch 8 × 128, all positions scored.
 const trainer = new Trainer(backend, config, initializeParameters(backend, config, 1), {
   schedule: { peak: 1e-3, warmupSteps: 10, totalSteps: 1000 },
   lengthBuckets: [128],
 });
-await measure('training (8 × 128, AdamW)', async () => {
+if (!only) await measure('training (8 × 128, AdamW)', async () => {
   const started = performance.now();
   for (let step = 0; step < trainingSteps; step++) {
     const rows = randomRows(8, 129);
@@ -57,8 +60,8 @@ await measure('training (8 × 128, AdamW)', async () => {
 const parameters: ModelParameters = trainer.release();
 
 // No-grad forward: 8 × 128 logits.
-const forward = backend.compile((current: ModelParameters, ids: Tensor) => forwardLogits(backend, config, current, ids));
-await measure('no-grad forward (8 × 128)', async () => {
+const forward = backend.compile((current: ModelParameters, ids: Tensor) => forwardLogits(backend, config, current, ids, { inference: true }));
+if (!only) await measure('no-grad forward (8 × 128)', async () => {
   const ids = backend.intTensor(randomRows(8, 128).flat(), [8, 128]);
   const started = performance.now();
   const logits = forward(parameters, ids);

@@ -72,6 +72,9 @@ describe('layers', () => {
     const ids = backend.intTensor([2, 0], [2]);
     const picked = backend.embedding(ids, table);
     expect(await values(picked)).toEqual([5, 6, 1, 2]);
+    const gathered = backend.gatherRows(ids, table);
+    expect(await values(gathered)).toEqual([5, 6, 1, 2]);
+    backend.dispose(gathered);
     const logits = backend.floatTensor([0, Math.log(3)], [1, 2]);
     const targets = backend.intTensor([1], [1]);
     const logProbabilities = backend.pickLogProbabilities(logits, targets);

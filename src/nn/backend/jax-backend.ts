@@ -264,11 +264,14 @@ export class JaxBackend implements TensorBackend {
     });
   }
 
+  gatherRows(ids: Tensor, table: Tensor): Tensor {
+    return this.#own(this.#np.take(this.#borrow(table), this.#borrow(ids), 0));
+  }
+
   rmsNorm(x: Tensor, weight: Tensor, epsilon: number): Tensor {
     return this.scope(() => {
-      const meanSquare = this.mean(this.square(x), -1, true);
-      const inverse = this.divide(this.#own(this.#np.ones([], { dtype: this.#np.float32 })), this.sqrt(this.add(meanSquare, epsilon)));
-      return this.multiply(this.multiply(x, inverse), weight);
+      const rootMeanSquare = this.sqrt(this.add(this.mean(this.square(x), -1, true), epsilon));
+      return this.divide(this.multiply(x, weight), rootMeanSquare);
     });
   }
 

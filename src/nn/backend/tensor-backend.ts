@@ -135,6 +135,8 @@ export interface TensorBackend {
   linear(x: Tensor, weight: Tensor): Tensor;
   /** Rows of `table: [vocab, d]` for int32 `ids` (one-hot matmul, differentiable under jit). */
   embedding(ids: Tensor, table: Tensor): Tensor;
+  /** Rows of `table` for int32 `ids` by gather: cheaper, but not differentiable (inference only). */
+  gatherRows(ids: Tensor, table: Tensor): Tensor;
   /** `x / rms(x) · weight` over the last axis. */
   rmsNorm(x: Tensor, weight: Tensor, epsilon: number): Tensor;
   /**

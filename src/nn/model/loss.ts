@@ -7,7 +7,7 @@
 import type { Tensor, TensorBackend, TensorTree } from '../backend/tensor-backend.js';
 import type { ModelConfig } from './model-config.js';
 import type { ModelParameters } from './parameters.js';
-import { forwardLogits } from './transformer.js';
+import { forwardLogits, type ForwardOptions } from './transformer.js';
 
 /** One batch on the device: int32 ids and targets `[B, T]`, float32 mask `[B, T]` (1 = scored). */
 export type DeviceBatch = {
@@ -42,8 +42,9 @@ export function tokenLogProbabilities(
   parameters: ModelParameters,
   ids: Tensor,
   targets: Tensor,
+  options: ForwardOptions = {},
 ): Tensor {
-  return backend.scope(() => backend.pickLogProbabilities(forwardLogits(backend, config, parameters, ids), targets));
+  return backend.scope(() => backend.pickLogProbabilities(forwardLogits(backend, config, parameters, ids, options), targets));
 }
 
 /** Mean negative log-likelihood over positions where the mask is 1 (0 if the mask is empty). */

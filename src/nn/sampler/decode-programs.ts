@@ -38,7 +38,7 @@ export function createPrefillProgram(backend: TensorBackend, config: ModelConfig
       length === cacheLength
         ? tensor
         : backend.concatenate([tensor, backend.zeros([rows, cacheLength - length, tensor.shape[2]!, tensor.shape[3]!])], 1);
-    let hidden = embedTokens(backend, parameters, ids);
+    let hidden = embedTokens(backend, parameters, ids, true);
     for (let layer = 0; layer < config.layers; layer++) {
       const { query, key, value } = layerAttentionInputs(backend, config, parameters, layer, hidden, positions);
       cache.keys.push(pad(key));
@@ -61,7 +61,7 @@ export function createDecodeProgram(backend: TensorBackend, config: ModelConfig,
     const writeMask = backend.reshape(backend.equal(slots, column), [rows, cacheLength, 1, 1]);
     const readMask = backend.reshape(backend.lessEqual(slots, column), [rows, 1, 1, cacheLength]);
     const next: KeyValueCache = { keys: [], values: [] };
-    let hidden = embedTokens(backend, parameters, backend.reshape(tokens, [rows, 1]));
+    let hidden = embedTokens(backend, parameters, backend.reshape(tokens, [rows, 1]), true);
     for (let layer = 0; layer < config.layers; layer++) {
       const { query, key, value } = layerAttentionInputs(backend, config, parameters, layer, hidden, column);
       const keys = backend.where(writeMask, key, cache.keys[layer]!);

@@ -123,6 +123,20 @@ describe('KV-cached decoding', () => {
     }
   });
 
+  it('useParameters switches weights without recompiling', async () => {
+    const other = parametersFromValues(backend, config, initialParameterValues(config, 99));
+    const fresh = new Sampler(backend, config, other, { lengthBuckets: [8, 16] });
+    const sequences = [[1, 2, 3, 4], [5, 6]];
+    const expected = await fresh.score(sequences);
+    const before = await sampler.score(sequences);
+    sampler.useParameters(other);
+    expect(await sampler.score(sequences)).toEqual(expected);
+    sampler.useParameters(parameters);
+    expect(await sampler.score(sequences)).toEqual(before);
+    fresh.release();
+    backend.dispose(other);
+  });
+
   it('keeps RSS flat over 50 decoding calls (printed)', async () => {
     const samples: number[] = [];
     for (let call = 0; call < 50; call++) {

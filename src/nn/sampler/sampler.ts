@@ -61,7 +61,7 @@ export interface SamplerOptions {
 export class Sampler {
   readonly #backend: TensorBackend;
   readonly #config: ModelConfig;
-  readonly #parameters: ModelParameters;
+  #parameters: ModelParameters;
   readonly #cacheLength: number;
   readonly #buckets: readonly number[];
   readonly #prefill: PrefillProgram;
@@ -80,8 +80,16 @@ export class Sampler {
     this.#prefill = createPrefillProgram(backend, config, this.#cacheLength);
     this.#decode = createDecodeProgram(backend, config, this.#cacheLength);
     this.#score = backend.compile((current: ModelParameters, ids: Tensor, targets: Tensor) =>
-      tokenLogProbabilities(backend, config, current, ids, targets),
+      tokenLogProbabilities(backend, config, current, ids, targets, { inference: true }),
     );
+  }
+
+  /**
+   * Points the sampler at other parameters of the same config (e.g. after a training step),
+   * keeping its compiled programs. Sessions already started keep the parameters they began with.
+   */
+  useParameters(parameters: ModelParameters): void {
+    this.#parameters = parameters;
   }
 
   /** A fresh KV-cached decoding (close it when done). */

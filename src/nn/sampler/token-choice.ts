@@ -35,39 +35,57 @@ export function logSoftmaxAt(logits: ArrayLike<number>, index: number): number {
 
 /** Picks one token from a row's logits. */
 export function chooseToken(logits: ArrayLike<number>, options: TokenChoiceOptions, random: SeededRandom): TokenChoice {
-  const candidates = options.allowedTokens !== undefined ? Array.from(options.allowedTokens) : Array.from({ length: logits.length }, (_, index) => index);
-  if (candidates.length === 0) throw new Error('chooseToken: no allowed tokens');
-  let token: number;
-  if (options.temperature <= 0) {
-    token = candidates.reduce((best, candidate) => (logits[candidate]! > logits[best]! ? candidate : best));
-  } else {
-    let maximum = -Infinity;
-    for (const candidate of candidates) maximum = Math.max(maximum, logits[candidate]!);
-    let weights = candidates.map((candidate) => Math.exp((logits[candidate]! - maximum) / options.temperature));
-    let pool = candidates;
-    if (options.topP < 1) {
-      const total = weights.reduce((sum, weight) => sum + weight, 0);
-      const order = weights.map((weight, index) => [weight, index] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-      const kept: number[] = [];
-      let mass = 0;
-      for (const [weight, index] of order) {
-        kept.push(index);
-        mass += weight / total;
-        if (mass >= options.topP) break;
-      }
-      pool = kept.map((index) => candidates[index]!);
-      weights = kept.map((index) => weights[index]!);
+  const candidates = options.allowedTokens ?? allTokens(logits.length);
+  const count = candidates.length;
+  if (count === 0) throw new Error('chooseToken: no allowed tokens');
+  let best = candidates[0]!;
+  for (let index = 1; index < count; index++) {
+    const token = candidates[index]!;
+    if (logits[token]! > logits[best]!) best = token;
+  }
+  let token = best;
+  if (options.temperature > 0) {
+    const weights = new Float64Array(count);
+    const peak = logits[best]!;
+    const inverseTemperature = 1 / options.temperature;
+    let total = 0;
+    for (let index = 0; index < count; index++) {
+      const weight = Math.exp((logits[candidates[index]!]! - peak) * inverseTemperature);
+      weights[index] = weight;
+      total += weight;
     }
-    const total = weights.reduce((sum, weight) => sum + weight, 0);
+    let order: ArrayLike<number> | undefined;
+    let kept = count;
+    if (options.topP < 1) {
+      const sorted = Array.from({ length: count }, (_, index) => index).sort((a, b) => weights[b]! - weights[a]! || a - b);
+      let mass = 0;
+      kept = 0;
+      while (kept < count && mass < options.topP * total) mass += weights[sorted[kept++]!]!;
+      order = sorted;
+      total = mass;
+    }
     let threshold = random.uniform() * total;
-    token = pool[pool.length - 1]!;
-    for (let index = 0; index < pool.length; index++) {
+    token = candidates[order === undefined ? kept - 1 : order[kept - 1]!]!;
+    for (let rank = 0; rank < kept; rank++) {
+      const index = order === undefined ? rank : order[rank]!;
       threshold -= weights[index]!;
       if (threshold < 0) {
-        token = pool[index]!;
+        token = candidates[index]!;
         break;
       }
     }
   }
   return { token, logProbability: logSoftmaxAt(logits, token) };
+}
+
+const allTokenLists = new Map<number, Int32Array>();
+
+/** `0 … size − 1`, cached per vocabulary size. */
+function allTokens(size: number): Int32Array {
+  let tokens = allTokenLists.get(size);
+  if (tokens === undefined) {
+    tokens = Int32Array.from({ length: size }, (_, index) => index);
+    allTokenLists.set(size, tokens);
+  }
+  return tokens;
 }

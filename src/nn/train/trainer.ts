@@ -57,7 +57,7 @@ export interface TrainingStepReport {
   seconds: number;
   /** processedTokens / seconds. */
   tokensPerSecond: number;
-  /** Token-weighted means of the objective's auxiliary metrics. */
+  /** Token-weighted means of the objective's scalar auxiliary metrics (`tokens` is summed). */
   metrics: Record<string, number>;
 }
 
