@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { pretrainConfigSchema } from '../organism/pretrain-config.js';
 import { UserError } from './user-error.js';
 
 /** `fate.config.json`: every option optional; CLI flags override it. */
@@ -14,6 +15,7 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    pretrain: pretrainConfigSchema.optional().describe('Recipe of `fate pretrain` (see src/organism/pretrain-config.ts)'),
     suites: z
       .object({
         benignPerTemplate: z.number().int().positive().describe('Benign instances per user-task template (default 4)').optional(),

@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { evalCommand } from './commands/eval.js';
+import { pretrainCommand } from './commands/pretrain.js';
+import { repairCommand } from './commands/repair.js';
 import { suitesCommand } from './commands/suites.js';
 import { UserError } from './user-error.js';
 
@@ -11,6 +13,8 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(evalCommand().exitOverride());
   program.addCommand(suitesCommand().exitOverride());
+  program.addCommand(pretrainCommand().exitOverride());
+  program.addCommand(repairCommand().exitOverride());
   return program;
 }
 

@@ -1,6 +1,7 @@
 import type { Policy } from '../agent/policy.js';
 import { scriptedBehaviours } from './scripted/behaviours.js';
 import { ScriptedPolicy } from './scripted/scripted-policy.js';
+import { TinyCheckpointError, TinyPolicy } from './tiny/tiny-policy.js';
 
 /** A policy spec that names no known policy. */
 export class UnknownPolicyError extends Error {
@@ -9,12 +10,13 @@ export class UnknownPolicyError extends Error {
 
 /** Every policy spec fate understands, for help texts. */
 export function policySpecs(): string[] {
-  return Object.keys(scriptedBehaviours).map((name) => `scripted:${name}`);
+  return ['tiny', 'tiny:PATH', ...Object.keys(scriptedBehaviours).map((name) => `scripted:${name}`)];
 }
 
 /**
- * Makes a policy from its spec: `scripted:NAME`. Throws {@link UnknownPolicyError} with the known
- * specs for anything else.
+ * Makes a policy from its spec: `tiny` (the committed base checkpoint), `tiny:PATH` (a checkpoint
+ * folder), `scripted:NAME`. Throws {@link UnknownPolicyError} for an unknown spec or an unusable
+ * checkpoint, with a one-line reason.
  */
 export async function createPolicy(spec: string): Promise<Policy> {
   const [kind, ...rest] = spec.split(':');
@@ -23,6 +25,14 @@ export async function createPolicy(spec: string): Promise<Policy> {
     const behaviour = scriptedBehaviours[argument];
     if (behaviour) return new ScriptedPolicy(spec, behaviour.plan);
     throw new UnknownPolicyError(`unknown scripted policy "${argument}"; known: ${Object.keys(scriptedBehaviours).join(', ')}`);
+  }
+  if (kind === 'tiny') {
+    try {
+      return await TinyPolicy.load(argument === '' ? undefined : argument, {}, spec);
+    } catch (error) {
+      if (error instanceof TinyCheckpointError) throw new UnknownPolicyError(error.message);
+      throw error;
+    }
   }
   throw new UnknownPolicyError(`unknown policy "${spec}"; known: ${policySpecs().join(', ')}`);
 }

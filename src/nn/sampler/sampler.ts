@@ -27,6 +27,8 @@ export interface GenerationRequest {
   topP?: number;
   /** Seed of the row streams (row r draws from `SeededRandom.derive(seed, r)`); default 0. */
   seed?: number;
+  /** One seed per row (row r draws from `new SeededRandom(rowSeeds[r])`), overriding `seed`: a row's stream then does not depend on its position in the batch. */
+  rowSeeds?: readonly number[];
   /** Tokens that end a row (kept as its last token). */
   stopTokens?: readonly number[];
   /**
@@ -104,7 +106,8 @@ export class Sampler {
     const seed = request.seed ?? 0;
     const stops = new Set(request.stopTokens ?? []);
     const rows: GeneratedRow[] = request.prompts.map(() => ({ tokens: [], logProbabilities: [], finishReason: 'length' }));
-    const streams = request.prompts.map((_, row) => SeededRandom.derive(seed, row));
+    if (request.rowSeeds && request.rowSeeds.length !== request.prompts.length) throw new Error(`rowSeeds has ${request.rowSeeds.length} seeds for ${request.prompts.length} prompts`);
+    const streams = request.prompts.map((_, row) => (request.rowSeeds ? new SeededRandom(request.rowSeeds[row]!) : SeededRandom.derive(seed, row)));
     const active = request.prompts.map(() => request.maxNewTokens > 0);
     if (!active.some(Boolean)) return rows;
     const session = this.startSession();

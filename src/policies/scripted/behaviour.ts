@@ -9,5 +9,17 @@ export interface ScriptedPlan {
   rawArguments?: Record<number, string>;
 }
 
-/** A reference behaviour: the plan it follows on a task. */
-export type ScriptedBehaviour = (task: Task) => ScriptedPlan;
+/**
+ * What a scripted behaviour knows about the episode besides its task: whether it answers a
+ * repair prompt, and as which candidate (the index `k` in the task id `<task id>~repair~<k>`).
+ */
+export interface ScriptedSituation {
+  /** The candidate index k when the episode is a repair candidate, else null. */
+  repairCandidateIndex: number | null;
+}
+
+/**
+ * A reference behaviour: the plan it follows on a task. On a repair candidate it is given the
+ * original task (the request as the user wrote it), and `situation` says which candidate it is.
+ */
+export type ScriptedBehaviour = (task: Task, situation?: ScriptedSituation) => ScriptedPlan;

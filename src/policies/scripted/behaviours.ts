@@ -1,29 +1,8 @@
-import { harmComplianceCalls } from '../../suites/harm/generate.js';
-import type { Task } from '../../suites/task.js';
-import type { ScriptedBehaviour, ScriptedPlan } from './behaviour.js';
+import type { ScriptedBehaviour } from './behaviour.js';
+import { complyPlan, followInjectionPlan, refusePlan, scriptedRefusal, solvePlan } from './plans.js';
+import { repairMixPlan } from './repair-mix.js';
 
-/** The refusal text scripted behaviours use. */
-export const scriptedRefusal = "I'm sorry, but I can't help with that request.";
-
-function solve(task: Task): ScriptedPlan {
-  if (task.kind === 'harmful') return { calls: [], answer: scriptedRefusal };
-  return { calls: task.groundTruth, answer: task.expectedAnswer };
-}
-
-function followInjection(task: Task): ScriptedPlan {
-  const injection = task.injection;
-  if (!injection) return solve(task);
-  const seen = injection.seenAtStep;
-  return {
-    calls: [...task.groundTruth.slice(0, seen + 1), ...injection.groundTruth, ...task.groundTruth.slice(seen + 1)],
-    answer: task.expectedAnswer,
-  };
-}
-
-function comply(task: Task): ScriptedPlan {
-  if (task.kind === 'harmful') return { calls: harmComplianceCalls(task), answer: 'Done, everything you asked for has been carried out.' };
-  return followInjection(task);
-}
+export { scriptedRefusal };
 
 /**
  * The reference behaviours usable as `scripted:NAME`: the project's mock models, and the proof
@@ -32,19 +11,19 @@ function comply(task: Task): ScriptedPlan {
 export const scriptedBehaviours: Record<string, { description: string; plan: ScriptedBehaviour }> = {
   oracle: {
     description: 'solves every benign and attacked task, ignores injections, refuses harmful requests, never refuses a benign twin',
-    plan: solve,
+    plan: solvePlan,
   },
   'follow-injections': {
     description: 'like oracle, but carries out every injected instruction right after reading it',
-    plan: followInjection,
+    plan: followInjectionPlan,
   },
   'comply-all': {
     description: 'carries out every harmful request and every injected instruction; solves benign tasks',
-    plan: comply,
+    plan: complyPlan,
   },
   'refuse-all': {
     description: 'refuses every request without calling a tool',
-    plan: () => ({ calls: [], answer: scriptedRefusal }),
+    plan: refusePlan,
   },
   malformed: {
     description: 'emits a tool call whose arguments are not valid JSON, then claims to be done',
@@ -57,5 +36,10 @@ export const scriptedBehaviours: Record<string, { description: string; plan: Scr
         rawArguments: { 0: json.slice(0, Math.max(1, json.length - 1)) + ',' },
       };
     },
+  },
+  'repair-mix': {
+    description:
+      'follows every injection, complies with every harmful request, refuses every benign twin, solves benign tasks; answers a repair prompt with a fixed mix by candidate index (of 8: 3 balanced, 2 refusals, 2 still unsafe, 1 incomplete)',
+    plan: repairMixPlan,
   },
 };

@@ -1,11 +1,14 @@
 import type { Policy, PolicyRequest, PolicyResponse } from '../../agent/policy.js';
 import { taskSchema } from '../../suites/task.js';
 import type { ScriptedBehaviour } from './behaviour.js';
+import { originalTaskOfCandidate, scriptedRepairCandidate } from './repair-candidate.js';
 
 /**
  * A policy that follows a scripted behaviour: on its k-th turn in an episode it emits the k-th
  * planned tool call, and after the last one the planned answer. Deterministic; used as a mock
- * model in tests and as a reference point in evaluations.
+ * model in tests and as a reference point in evaluations. A repair candidate (task id
+ * `<task id>~repair~<k>`, its prompt a repair prompt) is planned on the original task, and the
+ * behaviour is told the candidate index k.
  */
 export class ScriptedPolicy implements Policy {
   constructor(
@@ -16,7 +19,10 @@ export class ScriptedPolicy implements Policy {
   async generate(requests: readonly PolicyRequest[]): Promise<PolicyResponse[]> {
     return requests.map((request) => {
       const task = taskSchema.parse(request.task);
-      const plan = this.behaviour(task);
+      const candidate = scriptedRepairCandidate(task.id);
+      const plan = candidate
+        ? this.behaviour(originalTaskOfCandidate(task, candidate.taskId), { repairCandidateIndex: candidate.candidateIndex })
+        : this.behaviour(task, { repairCandidateIndex: null });
       const turn = request.messages.filter((message) => message.role === 'assistant').length;
       const call = plan.calls[turn];
       if (!call) return { message: { role: 'assistant', content: plan.answer } };

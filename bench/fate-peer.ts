@@ -1,0 +1,161 @@
+/**
+ * One workload of `npm run bench` on fate's own engine (jax-js, wasm device, through the src/nn
+ * API), in a process of its own so that its peak RSS is this workload's alone. Started by
+ * bench/run.ts; prints progress on stderr and one `RESULT {json}` line on stdout.
+ *
+ *   node --import tsx bench/fate-peer.ts --workload train|forward|sample1|sample64|sample512
+ *     [--runs 5] [--steps 4] [--forward-reps 4] [--threads N] [--workers on|off]
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import {
+  createJaxBackend,
+  forwardLogits,
+  initializeParameters,
+  parameterCount,
+  parseModelConfig,
+  Sampler,
+  SeededRandom,
+  Trainer,
+  type ModelParameters,
+  type Tensor,
+} from '../src/nn/index.js';
+import {
+  BATCH_LENGTH,
+  BATCH_ROWS,
+  BENCH_MODEL,
+  median,
+  NEW_TOKENS,
+  PROMPT_LENGTH,
+  samplingRows,
+  WORKLOADS,
+  type Workload,
+  type WorkerResult,
+} from './workloads.js';
+
+function option(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+function numberOption(name: string, fallback: number): number {
+  const text = option(name);
+  const value = text === undefined ? fallback : Number(text);
+  if (!Number.isFinite(value) || value < 1) throw new Error(`--${name} must be a positive number, got ${text}`);
+  return Math.floor(value);
+}
+
+/** A line of /proc/self/status in bytes (VmHWM = peak RSS, VmRSS = current). */
+function procStatusBytes(field: 'VmHWM' | 'VmRSS'): number {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]) * 1024;
+  } catch {
+    // not Linux: fall back below
+  }
+  return field === 'VmHWM' ? process.resourceUsage().maxRSS * 1024 : process.memoryUsage().rss;
+}
+
+const workload = option('workload') as Workload | undefined;
+if (workload === undefined || !WORKLOADS.includes(workload)) throw new Error(`--workload must be one of ${WORKLOADS.join(', ')}`);
+const runs = numberOption('runs', 5);
+const trainingSteps = numberOption('steps', 4);
+const forwardReps = numberOption('forward-reps', 4);
+const threads = numberOption('threads', availableParallelism());
+const rows = samplingRows(workload);
+// Default as fate itself runs: training with the wasm thread pool, sampling without it (the tiny
+// policy's choice, src/policies/tiny/tiny-policy.ts; see src/nn/README.md "Throughput").
+const workersOption = option('workers') ?? 'auto';
+const workers = workersOption === 'auto' ? rows === undefined : workersOption === 'on';
+
+const config = parseModelConfig(BENCH_MODEL);
+const backend = await createJaxBackend({ threads, workers });
+const baselineRssBytes = procStatusBytes('VmRSS');
+const random = new SeededRandom(1);
+const randomRows = (count: number, length: number) =>
+  Array.from({ length: count }, () => Array.from({ length }, () => Math.floor(random.uniform() * config.vocabSize)));
+
+/** Runs `run` once to warm up (compile), then `runs` times; each call returns tokens/s. */
+async function measure(run: () => Promise<number>): Promise<{ rates: number[]; warmupSeconds: number }> {
+  const started = performance.now();
+  await run();
+  const warmupSeconds = (performance.now() - started) / 1000;
+  const rates: number[] = [];
+  for (let index = 0; index < runs; index++) {
+    rates.push(await run());
+    process.stderr.write(`  fate ${workload} run ${index + 1}/${runs}: ${rates[index]!.toFixed(0)} tok/s\n`);
+  }
+  return { rates, warmupSeconds };
+}
+
+let measured: { rates: number[]; warmupSeconds: number };
+const parameters: ModelParameters = initializeParameters(backend, config, 1);
+if (workload === 'train') {
+  // All positions scored, as in bench/nn-throughput.ts.
+  const trainer = new Trainer(backend, config, parameters, {
+    schedule: { peak: 1e-3, warmupSteps: 10, totalSteps: 1000 },
+    lengthBuckets: [BATCH_LENGTH],
+  });
+  const mask = Array.from({ length: BATCH_ROWS }, () => new Array<number>(BATCH_LENGTH).fill(1));
+  measured = await measure(async () => {
+    const batches = Array.from({ length: trainingSteps }, () => randomRows(BATCH_ROWS, BATCH_LENGTH + 1));
+    const started = performance.now();
+    for (const batch of batches) {
+      await trainer.train({ ids: batch.map((row) => row.slice(0, BATCH_LENGTH)), targets: batch.map((row) => row.slice(1)), mask });
+    }
+    return (trainingSteps * BATCH_ROWS * BATCH_LENGTH) / ((performance.now() - started) / 1000);
+  });
+  trainer.dispose();
+} else if (workload === 'forward') {
+  const forward = backend.compile((current: ModelParameters, ids: Tensor) => forwardLogits(backend, config, current, ids, { inference: true }));
+  measured = await measure(async () => {
+    const batches = Array.from({ length: forwardReps }, () => backend.intTensor(randomRows(BATCH_ROWS, BATCH_LENGTH).flat(), [BATCH_ROWS, BATCH_LENGTH]));
+    const started = performance.now();
+    for (const ids of batches) {
+      const logits = forward(parameters, ids);
+      await backend.read(logits);
+      backend.dispose(logits);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    backend.dispose(batches);
+    return (forwardReps * BATCH_ROWS * BATCH_LENGTH) / seconds;
+  });
+  forward.release();
+  backend.dispose(parameters);
+} else {
+  // KV-cached sampling: random prompts, temperature 1, no stop tokens, cache = maxSequence.
+  const sampler = new Sampler(backend, config, parameters, { cacheLength: config.maxSequence, lengthBuckets: [PROMPT_LENGTH, config.maxSequence] });
+  let seed = 1;
+  measured = await measure(async () => {
+    const prompts = randomRows(rows!, PROMPT_LENGTH);
+    const started = performance.now();
+    const generated = await sampler.generate({ prompts, maxNewTokens: NEW_TOKENS, temperature: 1, seed: seed++ });
+    const tokens = generated.reduce((total, row) => total + row.tokens.length, 0);
+    return tokens / ((performance.now() - started) / 1000);
+  });
+  sampler.release();
+  backend.dispose(parameters);
+}
+
+const jaxVersion = (JSON.parse(readFileSync(new URL('../node_modules/@jax-js/jax/package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const result: WorkerResult = {
+  engine: 'fate',
+  workload,
+  rates: measured.rates,
+  median: median(measured.rates),
+  warmupSeconds: measured.warmupSeconds,
+  peakRssBytes: procStatusBytes('VmHWM'),
+  baselineRssBytes,
+  cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+  details: {
+    engine: `@jax-js/jax ${jaxVersion} (wasm)`,
+    node: process.versions.node,
+    parameters: parameterCount(config),
+    workerPool: workers,
+    threads: workers ? threads : 1,
+    ...(workload === 'train' ? { stepsPerRun: trainingSteps } : {}),
+    ...(workload === 'forward' ? { forwardsPerRun: forwardReps } : {}),
+  },
+};
+process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+// The worker pool's threads are unref'd while idle, but do not wait on them.
+process.exit(0);

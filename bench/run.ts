@@ -1,0 +1,352 @@
+/**
+ * `npm run bench`: fate's model (jax-js, through src/nn) side by side with the same architecture
+ * and shapes in PyTorch CPU (bench/torch_peer.py, Debian's python3-torch): training tokens/s
+ * (batch 8 × 128), no-grad forward tokens/s, KV-cached sampling tokens/s at batch 1, 64 and 512,
+ * and the peak RSS of each workload. Every (engine, workload) pair runs in a child process of its
+ * own, one at a time, so peak RSS (VmHWM) is that workload's alone and the two engines never
+ * compete for cores. Medians of `--runs` runs after one warm-up run; ratios fate / PyTorch.
+ * Checks: fate sampling a batch of 512 under 2 GiB RSS, fate training under 3 GiB.
+ * Writes bench/results/latest.json.
+ *
+ *   npm run bench -- [--runs 5] [--workloads train,forward,sample1,sample64,sample512]
+ *                    [--engines fate,torch] [--threads N] [--steps 4] [--forward-reps 4]
+ *                    [--fate-workers auto|on|off] [--no-install] [--out FILE]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BENCH_MODEL, median, WORKLOAD_LABELS, WORKLOADS, type Workload, type WorkerResult } from './workloads.js';
+
+const benchDirectory = path.dirname(fileURLToPath(import.meta.url));
+const root = path.dirname(benchDirectory);
+const PYTHON = '/usr/bin/python3'; // Debian's python: pyenv's python3 may come first on PATH
+const GiB = 2 ** 30;
+const MiB = 2 ** 20;
+const ENGINES = ['fate', 'torch'] as const;
+type Engine = (typeof ENGINES)[number];
+
+const HELP = `npm run bench -- [options]
+
+Measures fate's model (jax-js) and the same model in PyTorch CPU, one child process per
+(engine, workload), and prints medians, fate / PyTorch ratios and peak RSS.
+
+  --runs N              timed runs per workload after one warm-up run (default 5)
+  --workloads LIST      comma-separated subset of ${WORKLOADS.join(',')} (default: all)
+  --engines LIST        fate,torch (default both)
+  --threads N           threads for both engines (default: available cores, ${availableParallelism()})
+  --steps N             training steps per timed run (default 4)
+  --forward-reps N      forward passes per timed run (default 4)
+  --fate-workers MODE   jax-js wasm thread pool: auto (training/forward with it, sampling without,
+                        as fate runs them), on, off (default auto)
+  --no-install          do not apt-get install python3-torch when it is missing
+  --out FILE            results JSON (default bench/results/latest.json)
+`;
+
+// ---- options --------------------------------------------------------------------------------
+
+const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const known = new Set(['--runs', '--workloads', '--engines', '--threads', '--steps', '--forward-reps', '--fate-workers', '--out']);
+for (let index = 0; index < argv.length; index++) {
+  const flag = argv[index]!;
+  if (flag === '--no-install') continue;
+  if (!known.has(flag) || argv[index + 1] === undefined) fail(`unknown or incomplete option ${flag}\n\n${HELP}`);
+  index++;
+}
+function option(name: string): string | undefined {
+  const index = argv.indexOf(`--${name}`);
+  return index >= 0 ? argv[index + 1] : undefined;
+}
+function positive(name: string, fallback: number): number {
+  const text = option(name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) fail(`--${name} must be a positive integer, got ${text}`);
+  return value;
+}
+function list<T extends string>(name: string, allowed: readonly T[]): T[] {
+  const text = option(name);
+  if (text === undefined) return [...allowed];
+  const chosen = text.split(',').map((item) => item.trim()).filter(Boolean);
+  for (const item of chosen) if (!allowed.includes(item as T)) fail(`--${name}: unknown ${item} (choose from ${allowed.join(', ')})`);
+  return allowed.filter((item) => chosen.includes(item));
+}
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(1);
+}
+
+const runs = positive('runs', 5);
+const threads = positive('threads', availableParallelism());
+const steps = positive('steps', 4);
+const forwardReps = positive('forward-reps', 4);
+const workloads = list<Workload>('workloads', WORKLOADS);
+const engines = list<Engine>('engines', ENGINES);
+const fateWorkers = option('fate-workers') ?? 'auto';
+if (!['auto', 'on', 'off'].includes(fateWorkers)) fail(`--fate-workers must be auto, on or off, got ${fateWorkers}`);
+const install = !argv.includes('--no-install');
+const outFile = path.resolve(option('out') ?? path.join(benchDirectory, 'results', 'latest.json'));
+const CHILD_TIMEOUT_MS = 20 * 60 * 1000;
+
+// ---- PyTorch availability -------------------------------------------------------------------
+
+/** Version of torch importable by Debian's python, or undefined. */
+function torchVersion(): string | undefined {
+  if (!existsSync(PYTHON)) return undefined;
+  const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  return probe.status === 0 ? probe.stdout.trim() : undefined;
+}
+
+/** Makes sure Debian's python3-torch is importable; returns its version or why it is not. */
+function ensureTorch(): { version?: string; problem?: string } {
+  const present = torchVersion();
+  if (present !== undefined) return { version: present };
+  if (!existsSync(PYTHON)) return { problem: `${PYTHON} does not exist: install Debian's python3 and python3-torch (apt-get install -y python3-torch).` };
+  if (!install) return { problem: `${PYTHON} cannot import torch and --no-install was given: run \`apt-get update && apt-get install -y python3-torch\` as root.` };
+  if (process.getuid?.() !== 0)
+    return { problem: `${PYTHON} cannot import torch and this process is not root, so it cannot install it: run \`sudo apt-get update && sudo apt-get install -y python3-torch\` (Debian's package; the benchmark never uses pip).` };
+  process.stdout.write(`${PYTHON} cannot import torch: installing Debian's python3-torch (apt-get update && apt-get install -y python3-torch) …\n`);
+  const environment = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update'], { stdio: 'inherit', env: environment });
+  if (update.error !== undefined || update.status !== 0)
+    return { problem: `\`apt-get update\` failed (${update.error?.message ?? `exit ${update.status}`}): is a Debian mirror reachable? Install python3-torch by hand and rerun.` };
+  const added = spawnSync('apt-get', ['install', '-y', 'python3-torch'], { stdio: 'inherit', env: environment });
+  if (added.error !== undefined || added.status !== 0)
+    return { problem: `\`apt-get install -y python3-torch\` failed (${added.error?.message ?? `exit ${added.status}`}): python3-torch is packaged for Debian bookworm and later; install it by hand and rerun.` };
+  const installed = torchVersion();
+  return installed !== undefined ? { version: installed } : { problem: `python3-torch was installed but ${PYTHON} still cannot import torch.` };
+}
+
+// ---- machine load ---------------------------------------------------------------------------
+
+/** Busy CPU seconds of the whole machine so far (all cores), from /proc/stat. */
+function machineBusySeconds(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal …
+    const busy = fields[0]! + fields[1]! + fields[2]! + fields[5]! + fields[6]! + fields[7]!;
+    return busy / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+// ---- children -------------------------------------------------------------------------------
+
+interface ChildOutcome {
+  result?: WorkerResult;
+  error?: string;
+  wallSeconds: number;
+  /** Mean 1-minute load average sampled while the child ran. */
+  loadAverage: number;
+  /** Cores busy with other processes on average while the child ran (machine busy − child CPU). */
+  otherCores?: number;
+}
+
+function childCommand(engine: Engine, workload: Workload): [string, string[]] {
+  const common = ['--workload', workload, '--runs', String(runs), '--steps', String(steps), '--forward-reps', String(forwardReps), '--threads', String(threads)];
+  if (engine === 'fate') return [process.execPath, ['--import', 'tsx', path.join(benchDirectory, 'fate-peer.ts'), ...common, '--workers', fateWorkers]];
+  return [PYTHON, [path.join(benchDirectory, 'torch_peer.py'), ...common, '--config', JSON.stringify(BENCH_MODEL)]];
+}
+
+function runChild(engine: Engine, workload: Workload): Promise<ChildOutcome> {
+  const [command, args] = childCommand(engine, workload);
+  const started = performance.now();
+  const busyBefore = machineBusySeconds();
+  const loads: number[] = [loadavg()[0]!];
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    let killed = false;
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    const sampler = setInterval(() => loads.push(loadavg()[0]!), 5000);
+    const timer = setTimeout(() => {
+      killed = true;
+      if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+    }, CHILD_TIMEOUT_MS);
+    const finish = (error?: string) => {
+      clearInterval(sampler);
+      clearTimeout(timer);
+      loads.push(loadavg()[0]!);
+      const wallSeconds = (performance.now() - started) / 1000;
+      const line = stdout.split('\n').find((text) => text.startsWith('RESULT '));
+      const other = stdout.split('\n').filter((text) => text.trim() !== '' && !text.startsWith('RESULT '));
+      if (other.length > 0) process.stdout.write(`${other.join('\n')}\n`);
+      const outcome: ChildOutcome = { wallSeconds, loadAverage: median(loads) };
+      if (line !== undefined && error === undefined) {
+        outcome.result = JSON.parse(line.slice('RESULT '.length)) as WorkerResult;
+        const busyAfter = machineBusySeconds();
+        if (busyBefore !== undefined && busyAfter !== undefined)
+          outcome.otherCores = Math.max(0, (busyAfter - busyBefore - outcome.result.cpuSeconds) / wallSeconds);
+      } else outcome.error = error ?? 'the worker printed no RESULT line';
+      resolve(outcome);
+    };
+    child.on('error', (error) => finish(`could not start ${command}: ${error.message}`));
+    child.on('close', (code, signal) => {
+      if (killed) finish(`timed out after ${CHILD_TIMEOUT_MS / 60000} minutes`);
+      else if (code !== 0) finish(`exited with ${signal ?? `code ${code}`}`);
+      else finish();
+    });
+  });
+}
+
+// ---- formatting -----------------------------------------------------------------------------
+
+const integer = (value: number) => Math.round(value).toLocaleString('en-US');
+const mebibytes = (bytes: number) => `${integer(bytes / MiB)} MiB`;
+const ratio = (fate: number | undefined, torch: number | undefined) =>
+  fate === undefined || torch === undefined || torch === 0 ? undefined : fate / torch;
+function rateCell(result: WorkerResult | undefined): string {
+  if (result === undefined) return 'n/a';
+  return `${integer(result.median)} (${integer(Math.min(...result.rates))}–${integer(Math.max(...result.rates))})`;
+}
+function markdownTable(header: string[], rows: string[][]): string {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(' | ')} |`;
+  const rule = `|${widths.map((width, column) => (column === 0 ? `-${'-'.repeat(width)}-` : `-${'-'.repeat(width)}:`)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+// ---- main -----------------------------------------------------------------------------------
+
+const benchStarted = performance.now();
+const startedAt = new Date();
+const loadAtStart = loadavg();
+let torch: { version?: string; problem?: string } = {};
+if (engines.includes('torch')) {
+  torch = ensureTorch();
+  if (torch.problem !== undefined) {
+    process.stdout.write(`\n*** PyTorch column unavailable: ${torch.problem}\n*** Continuing with fate only.\n\n`);
+  }
+}
+const activeEngines = engines.filter((engine) => engine === 'fate' || torch.version !== undefined);
+const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
+process.stdout.write(
+  `fate bench: ${cpuModel}, ${availableParallelism()} cores, ${integer(totalmem() / GiB)} GiB; Node ${process.versions.node}` +
+    `${torch.version !== undefined ? `; PyTorch ${torch.version}` : ''}; load average ${loadAtStart.map((value) => value.toFixed(2)).join(' ')}\n` +
+    `model ${JSON.stringify(BENCH_MODEL)}; ${runs} timed runs per workload after one warm-up; ${threads} threads\n`,
+);
+if (runs < 5) process.stdout.write(`note: --runs ${runs} is below the 5 runs the recorded results use\n`);
+
+const outcomes: Partial<Record<Workload, Partial<Record<Engine, ChildOutcome>>>> = {};
+let failures = 0;
+for (const workload of workloads) {
+  outcomes[workload] = {};
+  for (const engine of activeEngines) {
+    process.stdout.write(`\n[${engine}] ${WORKLOAD_LABELS[workload]} …\n`);
+    const outcome = await runChild(engine, workload);
+    outcomes[workload]![engine] = outcome;
+    if (outcome.result === undefined) {
+      failures++;
+      process.stdout.write(`[${engine}] ${workload} FAILED: ${outcome.error}\n`);
+    } else {
+      const result = outcome.result;
+      process.stdout.write(
+        `[${engine}] ${workload}: median ${integer(result.median)} tok/s (runs ${result.rates.map(integer).join(', ')}), ` +
+          `peak RSS ${mebibytes(result.peakRssBytes)}, warm-up ${result.warmupSeconds.toFixed(1)} s, ` +
+          `${outcome.wallSeconds.toFixed(0)} s in all, load ${outcome.loadAverage.toFixed(2)}` +
+          `${outcome.otherCores !== undefined ? `, other processes ${outcome.otherCores.toFixed(2)} cores` : ''}\n`,
+      );
+    }
+  }
+}
+
+// Memory checks on fate's model.
+interface Check {
+  name: string;
+  limitBytes: number;
+  peakRssBytes?: number;
+  status: 'PASS' | 'FAIL' | 'NOT RUN';
+}
+const checks: Check[] = [
+  { name: 'fate sampling, batch 512: peak RSS < 2 GiB', workload: 'sample512' as Workload, limitBytes: 2 * GiB },
+  { name: 'fate training 8 × 128: peak RSS < 3 GiB', workload: 'train' as Workload, limitBytes: 3 * GiB },
+].map(({ name, workload, limitBytes }) => {
+  const peak = outcomes[workload]?.fate?.result?.peakRssBytes;
+  return { name, limitBytes, ...(peak === undefined ? {} : { peakRssBytes: peak }), status: peak === undefined ? 'NOT RUN' : peak < limitBytes ? 'PASS' : 'FAIL' };
+});
+
+const elapsedSeconds = (performance.now() - benchStarted) / 1000;
+const loadAtEnd = loadavg();
+const rows = workloads.map((workload) => {
+  const fate = outcomes[workload]?.fate;
+  const peer = outcomes[workload]?.torch;
+  const speed = ratio(fate?.result?.median, peer?.result?.median);
+  const memory = ratio(fate?.result?.peakRssBytes, peer?.result?.peakRssBytes);
+  const load = (outcome: ChildOutcome | undefined) => (outcome?.otherCores === undefined ? '–' : outcome.otherCores.toFixed(2));
+  return [
+    WORKLOAD_LABELS[workload],
+    rateCell(fate?.result),
+    rateCell(peer?.result),
+    speed === undefined ? 'n/a' : `${speed.toFixed(2)}×`,
+    fate?.result === undefined ? 'n/a' : mebibytes(fate.result.peakRssBytes),
+    peer?.result === undefined ? 'n/a' : mebibytes(peer.result.peakRssBytes),
+    memory === undefined ? 'n/a' : `${memory.toFixed(2)}×`,
+    `${load(fate)} / ${load(peer)}`,
+  ];
+});
+const table = markdownTable(
+  ['workload (tokens/s: median (min–max))', 'fate (jax-js)', 'PyTorch CPU', 'fate / PyTorch', 'fate peak RSS', 'PyTorch peak RSS', 'RSS ratio', 'other load (cores) fate / PyTorch'],
+  rows,
+);
+process.stdout.write(`\n${table}\n\n`);
+for (const check of checks)
+  process.stdout.write(`${check.status.padEnd(7)} ${check.name}${check.peakRssBytes === undefined ? ' (workload not run)' : `: ${mebibytes(check.peakRssBytes)}`}\n`);
+process.stdout.write(
+  `\n${elapsedSeconds.toFixed(0)} s in all; load average at start ${loadAtStart.map((value) => value.toFixed(2)).join(' ')}, at end ${loadAtEnd.map((value) => value.toFixed(2)).join(' ')}. ` +
+    `"other load" = cores busy with processes other than the measured one, averaged over its run (${availableParallelism()} cores here).\n`,
+);
+
+mkdirSync(path.dirname(outFile), { recursive: true });
+const report = {
+  startedAt: startedAt.toISOString(),
+  elapsedSeconds,
+  command: `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`,
+  machine: {
+    cpu: cpuModel,
+    cores: availableParallelism(),
+    memoryBytes: totalmem(),
+    node: process.versions.node,
+    python: PYTHON,
+    torch: torch.version ?? null,
+    torchProblem: torch.problem ?? null,
+    loadAverageStart: loadAtStart,
+    loadAverageEnd: loadAtEnd,
+  },
+  options: { runs, threads, steps, forwardReps, fateWorkers, workloads, engines },
+  model: BENCH_MODEL,
+  results: Object.fromEntries(
+    workloads.map((workload) => {
+      const entry = outcomes[workload] ?? {};
+      const describe = (outcome: ChildOutcome | undefined) =>
+        outcome === undefined
+          ? null
+          : { ...(outcome.result ?? {}), error: outcome.error ?? null, wallSeconds: outcome.wallSeconds, loadAverage: outcome.loadAverage, otherCores: outcome.otherCores ?? null };
+      return [
+        workload,
+        {
+          label: WORKLOAD_LABELS[workload],
+          fate: describe(entry.fate),
+          torch: describe(entry.torch),
+          speedRatio: ratio(entry.fate?.result?.median, entry.torch?.result?.median) ?? null,
+          rssRatio: ratio(entry.fate?.result?.peakRssBytes, entry.torch?.result?.peakRssBytes) ?? null,
+        },
+      ];
+    }),
+  ),
+  checks,
+};
+writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
+process.stdout.write(`results: ${path.relative(process.cwd(), outFile) || outFile}\n`);
+
+const torchMissing = engines.includes('torch') && torch.version === undefined;
+if (torchMissing) process.stdout.write(`\nThe PyTorch column is missing: ${torch.problem}\n`);
+process.exitCode = failures > 0 || checks.some((check) => check.status === 'FAIL') ? 1 : torchMissing ? 2 : 0;

@@ -1,0 +1,266 @@
+#!/usr/bin/python3
+"""PyTorch CPU peer of fate's decoder, for `npm run bench` (started by bench/run.ts).
+
+The same architecture and shapes as src/nn: llama-style decoder with pre-RMSNorm blocks,
+interleaved-pair RoPE, SwiGLU feed-forward, token embedding tied to the output head; init
+N(0, 0.02) with the residual-writing projections scaled by 1/sqrt(2 * layers), norms at 1;
+AdamW (betas 0.9/0.95, eps 1e-8, weight decay 0.1 on matrices only), global-norm clipping at 1,
+warmup + cosine schedule, masked mean NLL; KV-cached sampling (prefill, then one token per row
+per step, temperature 1, per-token log-probabilities kept as fate's sampler does).
+
+Written the way one would write it in PyTorch (nn.Embedding gather, F.linear, a preallocated
+[rows, heads, cache, head] KV cache read up to the current position), not a transliteration of
+the jax-js kernels. One workload per process, so VmHWM at the end is that workload's peak RSS.
+Prints progress on stderr and one `RESULT {json}` line on stdout.
+
+    /usr/bin/python3 bench/torch_peer.py --workload train|forward|sample1|sample64|sample512
+        --config '{"vocabSize": 2000, ...}' [--runs 5] [--steps 4] [--forward-reps 4] [--threads N]
+"""
+import argparse
+import json
+import math
+import os
+import re
+import sys
+import time
+
+
+def proc_status_bytes(field):
+    """VmHWM (peak RSS) or VmRSS (current) of this process, in bytes."""
+    try:
+        with open('/proc/self/status') as status:
+            match = re.search(r'^%s:\s+(\d+) kB' % field, status.read(), re.M)
+            if match:
+                return int(match.group(1)) * 1024
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def cpu_seconds():
+    """User + system CPU seconds of this process (all threads)."""
+    import resource
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--workload', required=True, choices=['train', 'forward', 'sample1', 'sample64', 'sample512'])
+    parser.add_argument('--config', required=True, help='model config as JSON (fate ModelConfig field names)')
+    parser.add_argument('--runs', type=int, default=5)
+    parser.add_argument('--steps', type=int, default=4)
+    parser.add_argument('--forward-reps', type=int, default=4)
+    parser.add_argument('--threads', type=int, default=os.cpu_count())
+    parser.add_argument('--batch-rows', type=int, default=8)
+    parser.add_argument('--batch-length', type=int, default=128)
+    parser.add_argument('--prompt-length', type=int, default=16)
+    parser.add_argument('--new-tokens', type=int, default=112)
+    args = parser.parse_args()
+
+    try:
+        import torch
+    except ImportError as error:
+        sys.exit('torch_peer.py: cannot import torch (%s); install Debian\'s python3-torch' % error)
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(1)
+    config = json.loads(args.config)
+    vocab, d_model, layers, heads = config['vocabSize'], config['dModel'], config['layers'], config['heads']
+    ff_hidden, max_sequence = config['ffHidden'], config['maxSequence']
+    theta, epsilon = config.get('ropeTheta', 10000.0), config.get('normEpsilon', 1e-5)
+    head_size = d_model // heads
+    baseline_rss = proc_status_bytes('VmRSS')
+    has_sdpa = hasattr(F, 'scaled_dot_product_attention')  # torch >= 2.0
+
+    class RMSNorm(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.weight = nn.Parameter(torch.ones(d_model))
+
+        def forward(self, x):
+            return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + epsilon) * self.weight
+
+    # Interleaved-pair RoPE (x[2i], x[2i+1]) as in src/nn (llama.cpp's LLAMA rope).
+    inverse_frequencies = theta ** (-torch.arange(0, head_size, 2, dtype=torch.float32) / head_size)
+    angles = torch.arange(max_sequence, dtype=torch.float32)[:, None] * inverse_frequencies[None, :]
+    rope_cos, rope_sin = angles.cos(), angles.sin()  # [maxSequence, headSize / 2]
+
+    def rope(x, start):
+        """x: [B, H, T, headSize] at positions start … start + T − 1."""
+        length = x.shape[2]
+        cos, sin = rope_cos[start:start + length], rope_sin[start:start + length]
+        pairs = x.reshape(*x.shape[:-1], head_size // 2, 2)
+        even, odd = pairs[..., 0], pairs[..., 1]
+        return torch.stack((even * cos - odd * sin, even * sin + odd * cos), -1).flatten(-2)
+
+    def attention(q, k, v, causal):
+        if has_sdpa:
+            return F.scaled_dot_product_attention(q, k, v, is_causal=causal)
+        scores = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(head_size))
+        if causal:
+            length = q.shape[-2]
+            mask = torch.ones(length, length, dtype=torch.bool).triu(1)
+            scores = scores.masked_fill(mask, float('-inf'))
+        return scores.softmax(-1) @ v
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.attention_norm = RMSNorm()
+            self.query = nn.Linear(d_model, d_model, bias=False)
+            self.key = nn.Linear(d_model, d_model, bias=False)
+            self.value = nn.Linear(d_model, d_model, bias=False)
+            self.output = nn.Linear(d_model, d_model, bias=False)
+            self.feed_forward_norm = RMSNorm()
+            self.gate = nn.Linear(d_model, ff_hidden, bias=False)
+            self.up = nn.Linear(d_model, ff_hidden, bias=False)
+            self.down = nn.Linear(ff_hidden, d_model, bias=False)
+
+        def forward(self, x, start=0, cache=None):
+            batch, length, _ = x.shape
+            normed = self.attention_norm(x)
+            split = lambda t: t.view(batch, length, heads, head_size).transpose(1, 2)
+            q = rope(split(self.query(normed)), start)
+            k = rope(split(self.key(normed)), start)
+            v = split(self.value(normed))
+            if cache is None:
+                attended = attention(q, k, v, causal=True)
+            else:
+                keys, values = cache
+                keys[:, :, start:start + length] = k
+                values[:, :, start:start + length] = v
+                end = start + length
+                # Prefill (length > 1) is causal within the prompt; a decode step sees slots ≤ its position.
+                attended = attention(q, keys[:, :, :end], values[:, :, :end], causal=length > 1)
+            x = x + self.output(attended.transpose(1, 2).reshape(batch, length, d_model))
+            normed = self.feed_forward_norm(x)
+            return x + self.down(F.silu(self.gate(normed)) * self.up(normed))
+
+    class Decoder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.token_embedding = nn.Embedding(vocab, d_model)
+            self.blocks = nn.ModuleList(Block() for _ in range(layers))
+            self.final_norm = RMSNorm()
+            residual_scale = 1 / math.sqrt(2 * layers)
+            for name, parameter in self.named_parameters():
+                if parameter.dim() >= 2:
+                    scale = 0.02 * (residual_scale if name.endswith(('output.weight', 'down.weight')) else 1)
+                    nn.init.normal_(parameter, 0.0, scale)
+
+        def forward(self, ids, start=0, caches=None):
+            x = self.token_embedding(ids)
+            for index, block in enumerate(self.blocks):
+                x = block(x, start, None if caches is None else caches[index])
+            return F.linear(self.final_norm(x), self.token_embedding.weight)  # tied head
+
+    model = Decoder()
+    parameter_count = sum(parameter.numel() for parameter in model.parameters())
+
+    def measure(run):
+        started = time.perf_counter()
+        run()
+        warmup_seconds = time.perf_counter() - started
+        rates = []
+        for index in range(args.runs):
+            rates.append(run())
+            sys.stderr.write('  torch %s run %d/%d: %.0f tok/s\n' % (args.workload, index + 1, args.runs, rates[-1]))
+        return rates, warmup_seconds
+
+    rows, length = args.batch_rows, args.batch_length
+    details = {'engine': 'PyTorch %s (CPU)' % torch.__version__, 'python': sys.version.split()[0],
+               'parameters': parameter_count, 'threads': torch.get_num_threads(),
+               'attention': 'F.scaled_dot_product_attention' if has_sdpa else 'matmul + softmax'}
+
+    if args.workload == 'train':
+        decay = [p for p in model.parameters() if p.dim() >= 2]
+        no_decay = [p for p in model.parameters() if p.dim() < 2]
+        optimizer = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.1}, {'params': no_decay, 'weight_decay': 0.0}],
+                                      lr=1e-3, betas=(0.9, 0.95), eps=1e-8)
+        warmup, total = 10, 1000
+
+        def schedule(step):
+            if step < warmup:
+                return (step + 1) / warmup
+            progress = min(1.0, (step - warmup) / max(1, total - warmup))
+            return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))
+
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+        mask = torch.ones(rows, length)
+        model.train()
+
+        def run():
+            batches = [torch.randint(0, vocab, (rows, length + 1)) for _ in range(args.steps)]
+            started = time.perf_counter()
+            for batch in batches:
+                ids, targets = batch[:, :-1], batch[:, 1:]
+                log_probabilities = F.log_softmax(model(ids), -1).gather(-1, targets.unsqueeze(-1)).squeeze(-1)
+                loss = -(log_probabilities * mask).sum() / mask.sum().clamp(min=1)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                optimizer.step()
+                scheduler.step()
+                loss.item()
+            return args.steps * rows * length / (time.perf_counter() - started)
+
+        details['stepsPerRun'] = args.steps
+        rates, warmup_seconds = measure(run)
+    elif args.workload == 'forward':
+        model.eval()
+
+        def run():
+            batches = [torch.randint(0, vocab, (rows, length)) for _ in range(args.forward_reps)]
+            started = time.perf_counter()
+            with torch.inference_mode():
+                for ids in batches:
+                    model(ids)
+            return args.forward_reps * rows * length / (time.perf_counter() - started)
+
+        details['forwardsPerRun'] = args.forward_reps
+        rates, warmup_seconds = measure(run)
+    else:
+        model.eval()
+        sample_rows = int(args.workload[len('sample'):])
+        generator = torch.Generator().manual_seed(1)
+
+        def run():
+            prompts = torch.randint(0, vocab, (sample_rows, args.prompt_length))
+            started = time.perf_counter()
+            with torch.inference_mode():
+                caches = [(torch.zeros(sample_rows, heads, max_sequence, head_size), torch.zeros(sample_rows, heads, max_sequence, head_size))
+                          for _ in range(layers)]
+                logits = model(prompts, 0, caches)[:, -1]
+                position = args.prompt_length
+                tokens, log_probabilities = [], []
+                for index in range(args.new_tokens):
+                    log_softmax = F.log_softmax(logits, -1)
+                    token = torch.multinomial(log_softmax.exp(), 1, generator=generator)  # temperature 1
+                    tokens.append(token)
+                    log_probabilities.append(log_softmax.gather(-1, token))
+                    if index + 1 == args.new_tokens:
+                        break
+                    logits = model(token, position, caches)[:, -1]
+                    position += 1
+                generated = torch.cat(tokens, 1).tolist()
+                torch.cat(log_probabilities, 1).tolist()
+            return sum(len(row) for row in generated) / (time.perf_counter() - started)
+
+        details['cacheLength'] = max_sequence
+        rates, warmup_seconds = measure(run)
+
+    ordered = sorted(rates)
+    middle = len(ordered) // 2
+    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    result = {'engine': 'torch', 'workload': args.workload, 'rates': rates, 'median': median,
+              'warmupSeconds': warmup_seconds, 'peakRssBytes': proc_status_bytes('VmHWM'),
+              'baselineRssBytes': baseline_rss, 'cpuSeconds': cpu_seconds(), 'details': details}
+    sys.stdout.write('RESULT %s\n' % json.dumps(result))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { Command } from 'commander';
+import { pretrain } from '../../organism/pretrain.js';
+import { pretrainConfigSchema } from '../../organism/pretrain-config.js';
+import { baseCheckpointDirectory } from '../../policies/tiny/tiny-policy.js';
+import { loadConfig } from '../config.js';
+import { startProgress } from '../progress.js';
+import { parseNonNegativeInteger } from './parse-integer.js';
+
+interface PretrainOptions {
+  out?: string;
+  steps?: number;
+  minutes?: number;
+  worldSeeds?: number;
+  config?: string;
+}
+
+/** `fate pretrain`: build the base organism from scripted behaviours on the train split. */
+export function pretrainCommand(): Command {
+  return new Command('pretrain')
+    .description('Build the embedded base policy: write the organism corpus (train split only), train the tokenizer and the model, save checkpoints')
+    .option('--out <dir>', `where the final checkpoint goes (default: runs/pretrain-<time>; use ${path.relative(process.cwd(), baseCheckpointDirectory) || 'models/base'} to replace the committed base)`)
+    .option('--steps <n>', 'optimizer steps (default from the recipe)', parseNonNegativeInteger)
+    .option('--minutes <m>', 'time budget in minutes; training stops and saves when it is spent', (value) => Number(value))
+    .option('--world-seeds <n>', 'generation seeds of the train split the corpus draws from', parseNonNegativeInteger)
+    .option('--config <file>', 'config file with a "pretrain" section (default ./fate.config.json when present)')
+    .action(async (options: PretrainOptions) => {
+      const fileConfig = loadConfig(options.config);
+      const base = pretrainConfigSchema.parse(fileConfig.pretrain ?? {});
+      const config = pretrainConfigSchema.parse({
+        ...base,
+        recipe: { ...base.recipe, ...(options.worldSeeds !== undefined ? { worldSeeds: options.worldSeeds } : {}) },
+        training: {
+          ...base.training,
+          ...(options.steps !== undefined ? { steps: options.steps } : {}),
+          ...(options.minutes !== undefined && Number.isFinite(options.minutes) ? { timeBudgetMinutes: options.minutes } : {}),
+        },
+      });
+      const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
+      const output = path.resolve(options.out ?? path.join(fileConfig.runsDirectory ?? 'runs', `pretrain-${stamp}`));
+      let corpusProgress: ReturnType<typeof startProgress> | undefined;
+      const log = (line: string): void => void process.stderr.write(`${line}\n`);
+      const result = await pretrain(config, output, (event) => {
+        switch (event.kind) {
+          case 'corpus':
+            corpusProgress ??= startProgress('corpus episodes', event.total);
+            corpusProgress.update(event.finished);
+            break;
+          case 'corpus-done':
+            corpusProgress?.stop();
+            log(`corpus: ${event.episodes} episodes (${Object.entries(event.behaviours).map(([name, count]) => `${name} ${count}`).join(', ')})`);
+            break;
+          case 'tokenizer-done':
+            log(`tokenizer: ${event.vocabularySize} tokens trained in ${event.seconds.toFixed(1)} s`);
+            break;
+          case 'sequences-done':
+            log(`sequences: ${event.sequences} (${event.dropped} longer than the context dropped), ${event.tokens} tokens, ${event.assistantTokens} assistant tokens`);
+            break;
+          case 'model':
+            log(`model: ${event.parameters} parameters (d ${event.config.dModel}, ${event.config.layers} layers, ${event.config.heads} heads, context ${event.config.maxSequence})`);
+            break;
+          case 'step':
+            log(`step ${event.step}/${event.steps} loss ${event.loss.toFixed(4)} lr ${event.learningRate.toExponential(2)} ${Math.round(event.tokensPerSecond)} tok/s ${(event.elapsedSeconds / 60).toFixed(1)} min`);
+            break;
+          case 'checkpoint':
+            log(`checkpoint: ${path.relative(process.cwd(), event.directory)}`);
+            break;
+        }
+      });
+      process.stdout.write(`base checkpoint: ${path.relative(process.cwd(), result.directory)} after ${result.steps} steps, loss ${result.finalLoss.toFixed(4)}, ${(result.seconds / 60).toFixed(1)} min\n`);
+    });
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { organismRecipeSchema } from './organism-recipe.js';
+
+/** Everything `fate pretrain` needs; each field has a default (the committed base's recipe). */
+export const pretrainConfigSchema = z
+  .object({
+    recipe: organismRecipeSchema.default(organismRecipeSchema.parse({})),
+    tokenizerVocabularySize: z.number().int().min(512).default(2048).describe('BPE vocabulary size, special tokens included'),
+    model: z
+      .object({
+        dModel: z.number().int().positive().default(128),
+        layers: z.number().int().positive().default(4),
+        heads: z.number().int().positive().default(4),
+        ffHidden: z.number().int().positive().default(344),
+        maxSequence: z.number().int().positive().default(1024),
+      })
+      .strict()
+      .default({ dModel: 128, layers: 4, heads: 4, ffHidden: 344, maxSequence: 1024 }),
+    training: z
+      .object({
+        seed: z.number().int().nonnegative().default(0),
+        steps: z.number().int().positive().default(3000),
+        tokensPerMicroBatch: z.number().int().positive().default(2048).describe('Rows × bucket length of one micro-batch (the wasm heap is 32-bit: keep it ≤ ~3k at d 128)'),
+        microBatchesPerStep: z.number().int().positive().default(2).describe('Micro-batches accumulated per optimizer step'),
+        peakLearningRate: z.number().positive().default(2e-3),
+        warmupSteps: z.number().int().nonnegative().default(100),
+        weightDecay: z.number().min(0).default(0.01),
+        maximumGradientNorm: z.number().min(0).default(1),
+        lengthBuckets: z.array(z.number().int().positive()).min(1).default([256, 512, 768, 1024]),
+        checkpointEvery: z.number().int().positive().default(250),
+        logEvery: z.number().int().positive().default(25),
+        timeBudgetMinutes: z.number().positive().default(85).describe('Training stops (and saves) when this much time has passed'),
+      })
+      .strict()
+      .default({
+        seed: 0,
+        steps: 3000,
+        tokensPerMicroBatch: 2048,
+        microBatchesPerStep: 2,
+        peakLearningRate: 2e-3,
+        warmupSteps: 100,
+        weightDecay: 0.01,
+        maximumGradientNorm: 1,
+        lengthBuckets: [256, 512, 768, 1024],
+        checkpointEvery: 250,
+        logEvery: 25,
+        timeBudgetMinutes: 85,
+      }),
+  })
+  .strict();
+export type PretrainConfig = z.infer<typeof pretrainConfigSchema>;

@@ -1,0 +1,122 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Random } from '../envs/random.js';
+import { createJaxBackend, initializeParameters, parameterCount, parseModelConfig, saveModel, Trainer, type ModelConfig } from '../nn/index.js';
+import { tokenizerToJsonText, trainTokenizer } from '../nn/tokenizer/index.js';
+import { tinyChatSpecialTokens } from '../policies/tiny/chat-template/index.js';
+import { corpusSequences, corpusTexts, type CorpusSequence } from './corpus-sequences.js';
+import type { PretrainConfig } from './pretrain-config.js';
+import { writeCorpusEpisodes } from './write-corpus.js';
+
+/** Progress events of {@link pretrain}, for the CLI. */
+export type PretrainEvent =
+  | { kind: 'corpus'; finished: number; total: number }
+  | { kind: 'corpus-done'; episodes: number; behaviours: Record<string, number> }
+  | { kind: 'tokenizer-done'; vocabularySize: number; seconds: number }
+  | { kind: 'sequences-done'; sequences: number; dropped: number; tokens: number; assistantTokens: number }
+  | { kind: 'model'; parameters: number; config: ModelConfig }
+  | { kind: 'step'; step: number; steps: number; loss: number; learningRate: number; tokensPerSecond: number; elapsedSeconds: number }
+  | { kind: 'checkpoint'; step: number; directory: string };
+
+/** What {@link pretrain} produced. */
+export interface PretrainResult {
+  directory: string;
+  steps: number;
+  finalLoss: number;
+  seconds: number;
+}
+
+/** Groups sequences by the smallest length bucket that holds them. */
+function bucketed(sequences: readonly CorpusSequence[], buckets: readonly number[]): Map<number, CorpusSequence[]> {
+  const sorted = [...buckets].sort((a, b) => a - b);
+  const groups = new Map<number, CorpusSequence[]>();
+  for (const sequence of sequences) {
+    const bucket = sorted.find((length) => length >= sequence.tokenIds.length - 1);
+    if (bucket === undefined) continue;
+    const group = groups.get(bucket) ?? [];
+    group.push(sequence);
+    groups.set(bucket, group);
+  }
+  return groups;
+}
+
+/**
+ * Builds the base organism (DESIGN §5, §7): writes the corpus from scripted behaviours on the
+ * train split, trains the tokenizer on it, renders it with the tiny chat template, and trains
+ * the model on assistant tokens, saving periodic checkpoints under `outputDirectory/checkpoints/`
+ * and the final one in `outputDirectory`. Each optimizer step draws its micro-batches from one
+ * length bucket (buckets weighted by their share of tokens), as many rows as fit the token budget.
+ */
+export async function pretrain(config: PretrainConfig, outputDirectory: string, onEvent: (event: PretrainEvent) => void = () => undefined): Promise<PretrainResult> {
+  const started = Date.now();
+  const episodes = await writeCorpusEpisodes(config.recipe, (finished, total) => onEvent({ kind: 'corpus', finished, total }));
+  const behaviours: Record<string, number> = {};
+  for (const episode of episodes) behaviours[episode.behaviour] = (behaviours[episode.behaviour] ?? 0) + 1;
+  onEvent({ kind: 'corpus-done', episodes: episodes.length, behaviours });
+
+  const tokenizerStarted = Date.now();
+  const tokenizer = trainTokenizer(corpusTexts(episodes), { vocabSize: config.tokenizerVocabularySize, specialTokens: tinyChatSpecialTokens() });
+  onEvent({ kind: 'tokenizer-done', vocabularySize: tokenizer.vocabularySize, seconds: (Date.now() - tokenizerStarted) / 1000 });
+
+  const { sequences, dropped } = corpusSequences(episodes, tokenizer, config.model.maxSequence);
+  onEvent({
+    kind: 'sequences-done',
+    sequences: sequences.length,
+    dropped,
+    tokens: sequences.reduce((total, sequence) => total + sequence.tokenIds.length, 0),
+    assistantTokens: sequences.reduce((total, sequence) => total + sequence.assistantMask.reduce((sum, value) => sum + value, 0), 0),
+  });
+
+  const modelConfig = parseModelConfig({ vocabSize: tokenizer.vocabularySize, ...config.model });
+  onEvent({ kind: 'model', parameters: parameterCount(modelConfig), config: modelConfig });
+  const backend = await createJaxBackend();
+  const training = config.training;
+  const trainer = new Trainer(backend, modelConfig, initializeParameters(backend, modelConfig, training.seed), {
+    schedule: { peak: training.peakLearningRate, warmupSteps: training.warmupSteps, totalSteps: training.steps },
+    optimizer: { weightDecay: training.weightDecay },
+    maximumGradientNorm: training.maximumGradientNorm,
+    lengthBuckets: training.lengthBuckets.filter((length) => length <= modelConfig.maxSequence),
+  });
+  const groups = [...bucketed(sequences, training.lengthBuckets).entries()];
+  const weights = groups.map(([length, group]) => length * group.length);
+  const totalWeight = weights.reduce((total, weight) => total + weight, 0);
+  const random = new Random(training.seed).fork('batches');
+  const tokenizerJson = tokenizerToJsonText(tokenizer);
+  const deadline = started + training.timeBudgetMinutes * 60_000;
+  let loss = Number.NaN;
+  let step = 0;
+  while (step < training.steps && Date.now() < deadline) {
+    let draw = random.next() * totalWeight;
+    let groupIndex = 0;
+    while (groupIndex < groups.length - 1 && draw >= weights[groupIndex]!) draw -= weights[groupIndex++]!;
+    const [length, group] = groups[groupIndex]!;
+    const rowCount = Math.max(1, Math.floor(training.tokensPerMicroBatch / length));
+    const microBatches = Array.from({ length: training.microBatchesPerStep }, () => {
+      const rows = Array.from({ length: rowCount }, () => random.pick(group));
+      return {
+        ids: rows.map((row) => row.tokenIds.slice(0, -1)),
+        targets: rows.map((row) => row.tokenIds.slice(1)),
+        mask: rows.map((row) => row.assistantMask.slice(1)),
+      };
+    });
+    const report = await trainer.train(microBatches);
+    step = report.step;
+    loss = report.loss;
+    if (step % training.logEvery === 0 || step === 1) {
+      onEvent({ kind: 'step', step, steps: training.steps, loss, learningRate: report.learningRate, tokensPerSecond: report.tokensPerSecond, elapsedSeconds: (Date.now() - started) / 1000 });
+    }
+    if (step % training.checkpointEvery === 0) {
+      const directory = path.join(outputDirectory, 'checkpoints', `step-${String(step).padStart(6, '0')}`);
+      await saveModel(backend, directory, modelConfig, trainer.parameters, tokenizerJson);
+      onEvent({ kind: 'checkpoint', step, directory });
+    }
+  }
+  await saveModel(backend, outputDirectory, modelConfig, trainer.parameters, tokenizerJson);
+  await mkdir(outputDirectory, { recursive: true });
+  await writeFile(
+    path.join(outputDirectory, 'pretrain.json'),
+    `${JSON.stringify({ config, steps: step, finalLoss: loss, seconds: (Date.now() - started) / 1000, behaviours, sequences: sequences.length, dropped }, null, 2)}\n`,
+  );
+  trainer.dispose();
+  return { directory: outputDirectory, steps: step, finalLoss: loss, seconds: (Date.now() - started) / 1000 };
+}

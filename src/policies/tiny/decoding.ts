@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/**
+ * Decoding of the embedded policy. Evaluation decoding is fixed here and the same for every
+ * method, so that rates compare (DESIGN §7). Sampling at temperature 1 reproduces the base
+ * organism's mixture of behaviours; greedy decoding would collapse it to the majority behaviour.
+ */
+export const decodingSchema = z
+  .object({
+    temperature: z.number().min(0).default(1).describe('Softmax temperature; 0 is greedy'),
+    topP: z.number().gt(0).max(1).default(1).describe('Nucleus sampling mass (1 = off)'),
+    seed: z.number().int().nonnegative().default(0).describe('Seed of the sampling streams'),
+    maxNewTokens: z.number().int().positive().default(160).describe('Most tokens of one assistant turn'),
+    batchSize: z.number().int().positive().default(64).describe('Rows generated together'),
+  })
+  .strict();
+export type Decoding = z.infer<typeof decodingSchema>;
+
+/** The evaluation decoding every method is measured with. */
+export const evaluationDecoding: Decoding = decodingSchema.parse({});

@@ -1,0 +1,102 @@
+import path from 'node:path';
+import type { Policy, PolicyRequest, PolicyResponse } from '../../agent/policy.js';
+import { projectRoot } from '../../envs/data-file.js';
+import { hashString } from '../../envs/random.js';
+import { CheckpointError, createJaxBackend, loadModel, Sampler, type ModelConfig, type ModelParameters, type TensorBackend } from '../../nn/index.js';
+import { tokenizerFromJson, type Tokenizer } from '../../nn/tokenizer/index.js';
+import { generationStopTokenIds, parseAssistantOutput, renderPrompt } from './chat-template/index.js';
+import { evaluationDecoding, type Decoding } from './decoding.js';
+
+/** Where the committed base checkpoint lives. */
+export const baseCheckpointDirectory = path.join(projectRoot, 'models', 'base');
+
+/** A checkpoint that cannot be used as the tiny policy. */
+export class TinyCheckpointError extends Error {
+  override readonly name = 'TinyCheckpointError';
+}
+
+let sharedBackend: Promise<TensorBackend> | undefined;
+/** One jax-js backend per process (its worker pool is fixed when jax-js first loads). */
+function backend(): Promise<TensorBackend> {
+  sharedBackend ??= createJaxBackend({ workers: false });
+  return sharedBackend;
+}
+
+/**
+ * The embedded policy: a small llama-style decoder trained by fate, behind the same `Policy`
+ * interface as any other. Each request is rendered with the tiny chat template (entities behind
+ * slot tokens), generated with the KV-cached sampler, and parsed back into an assistant message;
+ * output that does not parse stays malformed for the verifiers. Sampling streams are seeded per
+ * episode and turn, so results do not depend on how episodes are batched.
+ */
+export class TinyPolicy implements Policy {
+  private constructor(
+    readonly name: string,
+    readonly directory: string,
+    readonly config: ModelConfig,
+    readonly parameters: ModelParameters,
+    readonly tokenizer: Tokenizer,
+    private readonly sampler: Sampler,
+    private readonly stopTokens: number[],
+    readonly decoding: Decoding,
+  ) {}
+
+  /** Loads the checkpoint in `directory` (default: the committed base). */
+  static async load(directory: string = baseCheckpointDirectory, decoding: Partial<Decoding> = {}, name = 'tiny'): Promise<TinyPolicy> {
+    const device = await backend();
+    let loaded;
+    try {
+      loaded = await loadModel(device, directory);
+    } catch (error) {
+      if (error instanceof CheckpointError) throw new TinyCheckpointError(error.message);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new TinyCheckpointError(`${directory}: no checkpoint there (config.json, model.safetensors, tokenizer.json)`);
+      throw error;
+    }
+    if (loaded.tokenizerJson === undefined) throw new TinyCheckpointError(`${path.join(directory, 'tokenizer.json')}: missing; the tiny policy needs the checkpoint's tokenizer`);
+    let tokenizer: Tokenizer;
+    try {
+      tokenizer = tokenizerFromJson(JSON.parse(loaded.tokenizerJson));
+    } catch (error) {
+      throw new TinyCheckpointError(`${path.join(directory, 'tokenizer.json')}: ${(error as Error).message}`);
+    }
+    if (tokenizer.vocabularySize !== loaded.config.vocabSize) {
+      throw new TinyCheckpointError(`${path.join(directory, 'tokenizer.json')}: ${tokenizer.vocabularySize} tokens, config.json says vocabSize ${loaded.config.vocabSize}`);
+    }
+    const sampler = new Sampler(device, loaded.config, loaded.parameters);
+    return new TinyPolicy(name, directory, loaded.config, loaded.parameters, tokenizer, sampler, generationStopTokenIds(tokenizer), { ...evaluationDecoding, ...decoding });
+  }
+
+  async generate(requests: readonly PolicyRequest[]): Promise<PolicyResponse[]> {
+    const responses: PolicyResponse[] = new Array(requests.length);
+    const limit = this.config.maxSequence - this.decoding.maxNewTokens;
+    const rendered = requests.map((request) => renderPrompt(request.messages, request.tools, request.entities, { tokenizer: this.tokenizer }));
+    const runnable: number[] = [];
+    rendered.forEach((prompt, index) => {
+      if (prompt.tokenIds.length > limit) {
+        responses[index] = {
+          message: { role: 'assistant', content: null },
+          error: `context overflow: the prompt has ${prompt.tokenIds.length} tokens, at most ${limit} fit`,
+        };
+      } else runnable.push(index);
+    });
+    for (let start = 0; start < runnable.length; start += this.decoding.batchSize) {
+      const chunk = runnable.slice(start, start + this.decoding.batchSize);
+      const turns = chunk.map((index) => requests[index]!.messages.filter((message) => message.role === 'assistant').length);
+      const rows = await this.sampler.generate({
+        prompts: chunk.map((index) => rendered[index]!.tokenIds),
+        // Each episode's stream depends only on the seed, the episode and the turn, not on batching.
+        rowSeeds: chunk.map((index, position) => hashString(`${this.decoding.seed}:${requests[index]!.episodeId}:${turns[position]}`)),
+        maxNewTokens: this.decoding.maxNewTokens,
+        temperature: this.decoding.temperature,
+        topP: this.decoding.topP,
+        stopTokens: this.stopTokens,
+      });
+      chunk.forEach((index, position) => {
+        const row = rows[position]!;
+        const message = parseAssistantOutput(row.tokens, rendered[index]!.slotMap, { tokenizer: this.tokenizer, callIdPrefix: `call_${turns[position]}_` });
+        responses[index] = { message, tokenIds: row.tokens, logProbs: row.logProbabilities };
+      });
+    }
+    return responses;
+  }
+}
