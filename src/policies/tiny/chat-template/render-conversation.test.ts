@@ -16,7 +16,7 @@ describe('renderConversation', () => {
   const text = tokenizer.decode(rendered.tokenIds);
 
   it('lays out turns with role markers, the tool list in the system turn, calls between call markers', () => {
-    expect(text.startsWith('<|bos|><|system|>You are a banking assistant for <|e0|> (<|e1|>). Use the tools.<|tools|>read_file(file_name) - ')).toBe(true);
+    expect(text.startsWith('<|bos|><|system|>You are a banking assistant for <|e0|> (<|e1|>). Use the tools.<|tools|>read_file(file_name)\n')).toBe(true);
     expect(text).toContain('<|user|>Please pay the bill in <|e2|>. Annual fees are fine.<|end|>');
     expect(text).toContain('<|assistant|><|call|>{"name": "read_file", "arguments": {"file_name": "<|e2|>"}}<|/call|><|end|><|tool|>Invoice from <|e3|>');
     expect(text).toContain('<|assistant|>Paying the bill to <|e3|>.<|call|>{"name": "send_money", "arguments": {"recipient":"<|e5|>","amount":<|e4|>,"subject":"<|e2|>"}}<|/call|><|call|>');
@@ -98,7 +98,7 @@ describe('renderConversation', () => {
 
   it('renders a tools-only system turn when there is no system message, and can leave out bos', () => {
     const result = renderConversation([{ role: 'user', content: 'hi' }], episodeTools.slice(2), [], { tokenizer, beginOfSequence: false });
-    expect(tokenizer.decode(result.tokenIds)).toBe('<|system|><|tools|>get_balance() - Returns the balance<|end|><|user|>hi<|end|>');
+    expect(tokenizer.decode(result.tokenIds)).toBe('<|system|><|tools|>get_balance()<|end|><|user|>hi<|end|>');
   });
 
   it('refuses a tokenizer trained without the template special tokens', () => {

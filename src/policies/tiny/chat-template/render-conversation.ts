@@ -103,7 +103,7 @@ class ConversationBuilder {
   toolTurn(content: string): void {
     this.special('tool');
     const result: RenderItem[] = [];
-    this.slotted(content, false, result);
+    this.slotted(compactJson(content), false, result);
     this.items.push(...truncateItems(result, this.toolResultTokenBudget, this.ids.named.truncated));
     this.special('endOfTurn');
   }
@@ -206,4 +206,18 @@ export function renderPrompt(
   builder.special('assistant');
   const { tokenIds, slotMap } = builder.finish();
   return { tokenIds, slotMap };
+}
+
+/**
+ * A tool result that is JSON is re-serialised without indentation: the same content in far fewer
+ * tokens for a small context. Anything else (plain text, malformed JSON) is kept as it is.
+ */
+export function compactJson(content: string): string {
+  const trimmed = content.trim();
+  if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) return content;
+  try {
+    return JSON.stringify(JSON.parse(trimmed));
+  } catch {
+    return content;
+  }
 }

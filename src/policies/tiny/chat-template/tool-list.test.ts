@@ -3,9 +3,13 @@ import { loadTinyChatTemplate } from './template.js';
 import { episodeTools } from './test-support.js';
 import { renderToolList, shortDescription } from './tool-list.js';
 
+const defaults = loadTinyChatTemplate();
+/** The default template keeps no descriptions (short contexts); these tests render them. */
+const withDescriptions = { ...defaults, toolList: { ...defaults.toolList, descriptionMaxCharacters: 60 } };
+
 describe('tool list', () => {
   it('renders one compact line per tool with optional arguments marked', () => {
-    expect(renderToolList(episodeTools, loadTinyChatTemplate()).split('\n')).toEqual([
+    expect(renderToolList(episodeTools, withDescriptions).split('\n')).toEqual([
       "read_file(file_name) - Reads a file from the user's cloud drive and returns its...",
       "send_money(recipient, amount, subject, date?) - Sends money from the user's account to an IBAN.",
       'get_balance() - Returns the balance',

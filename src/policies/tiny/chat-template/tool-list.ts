@@ -1,8 +1,9 @@
 import type { OpenAiTool } from '../../../trajectory/message.js';
 import type { TinyChatTemplate } from './template.js';
 
-/** Shortens a description to its first sentence or line, then to at most `limit` characters. */
+/** Shortens a description to its first sentence or line, then to at most `limit` characters (none when `limit` is 0). */
 export function shortDescription(description: string, limit: number, ellipsis: string): string {
+  if (limit <= 0) return '';
   const firstLine = description.trim().split('\n')[0]?.trim() ?? '';
   const sentenceEnd = firstLine.search(/[.!?](\s|$)/);
   const sentence = sentenceEnd >= 0 ? firstLine.slice(0, sentenceEnd + 1) : firstLine;
