@@ -74,14 +74,17 @@ const random = new SeededRandom(1);
 const randomRows = (count: number, length: number) =>
   Array.from({ length: count }, () => Array.from({ length }, () => Math.floor(random.uniform() * config.vocabSize)));
 
-/** Runs `run` once to warm up (compile), then `runs` times; each call returns tokens/s. */
-async function measure(run: () => Promise<number>): Promise<{ rates: number[]; warmupSeconds: number }> {
+/**
+ * Runs `run(true)` once to warm up (a shortened run with the same shapes: it compiles every
+ * program the timed runs use), then `run(false)` `runs` times; each call returns tokens/s.
+ */
+async function measure(run: (warmup: boolean) => Promise<number>): Promise<{ rates: number[]; warmupSeconds: number }> {
   const started = performance.now();
-  await run();
+  await run(true);
   const warmupSeconds = (performance.now() - started) / 1000;
   const rates: number[] = [];
   for (let index = 0; index < runs; index++) {
-    rates.push(await run());
+    rates.push(await run(false));
     process.stderr.write(`  fate ${workload} run ${index + 1}/${runs}: ${rates[index]!.toFixed(0)} tok/s\n`);
   }
   return { rates, warmupSeconds };
@@ -96,19 +99,21 @@ if (workload === 'train') {
     lengthBuckets: [BATCH_LENGTH],
   });
   const mask = Array.from({ length: BATCH_ROWS }, () => new Array<number>(BATCH_LENGTH).fill(1));
-  measured = await measure(async () => {
-    const batches = Array.from({ length: trainingSteps }, () => randomRows(BATCH_ROWS, BATCH_LENGTH + 1));
+  measured = await measure(async (warmup) => {
+    const count = warmup ? 2 : trainingSteps;
+    const batches = Array.from({ length: count }, () => randomRows(BATCH_ROWS, BATCH_LENGTH + 1));
     const started = performance.now();
     for (const batch of batches) {
       await trainer.train({ ids: batch.map((row) => row.slice(0, BATCH_LENGTH)), targets: batch.map((row) => row.slice(1)), mask });
     }
-    return (trainingSteps * BATCH_ROWS * BATCH_LENGTH) / ((performance.now() - started) / 1000);
+    return (count * BATCH_ROWS * BATCH_LENGTH) / ((performance.now() - started) / 1000);
   });
   trainer.dispose();
 } else if (workload === 'forward') {
   const forward = backend.compile((current: ModelParameters, ids: Tensor) => forwardLogits(backend, config, current, ids, { inference: true }));
-  measured = await measure(async () => {
-    const batches = Array.from({ length: forwardReps }, () => backend.intTensor(randomRows(BATCH_ROWS, BATCH_LENGTH).flat(), [BATCH_ROWS, BATCH_LENGTH]));
+  measured = await measure(async (warmup) => {
+    const count = warmup ? 1 : forwardReps;
+    const batches = Array.from({ length: count }, () => backend.intTensor(randomRows(BATCH_ROWS, BATCH_LENGTH).flat(), [BATCH_ROWS, BATCH_LENGTH]));
     const started = performance.now();
     for (const ids of batches) {
       const logits = forward(parameters, ids);
@@ -117,7 +122,7 @@ if (workload === 'train') {
     }
     const seconds = (performance.now() - started) / 1000;
     backend.dispose(batches);
-    return (forwardReps * BATCH_ROWS * BATCH_LENGTH) / seconds;
+    return (count * BATCH_ROWS * BATCH_LENGTH) / seconds;
   });
   forward.release();
   backend.dispose(parameters);
@@ -125,10 +130,10 @@ if (workload === 'train') {
   // KV-cached sampling: random prompts, temperature 1, no stop tokens, cache = maxSequence.
   const sampler = new Sampler(backend, config, parameters, { cacheLength: config.maxSequence, lengthBuckets: [PROMPT_LENGTH, config.maxSequence] });
   let seed = 1;
-  measured = await measure(async () => {
+  measured = await measure(async (warmup) => {
     const prompts = randomRows(rows!, PROMPT_LENGTH);
     const started = performance.now();
-    const generated = await sampler.generate({ prompts, maxNewTokens: NEW_TOKENS, temperature: 1, seed: seed++ });
+    const generated = await sampler.generate({ prompts, maxNewTokens: warmup ? 8 : NEW_TOKENS, temperature: 1, seed: seed++ });
     const tokens = generated.reduce((total, row) => total + row.tokens.length, 0);
     return tokens / ((performance.now() - started) / 1000);
   });

@@ -162,12 +162,13 @@ def main():
     parameter_count = sum(parameter.numel() for parameter in model.parameters())
 
     def measure(run):
+        """run(True) once as a warm-up (same shapes, shortened), then run(False) args.runs times."""
         started = time.perf_counter()
-        run()
+        run(True)
         warmup_seconds = time.perf_counter() - started
         rates = []
         for index in range(args.runs):
-            rates.append(run())
+            rates.append(run(False))
             sys.stderr.write('  torch %s run %d/%d: %.0f tok/s\n' % (args.workload, index + 1, args.runs, rates[-1]))
         return rates, warmup_seconds
 
@@ -193,8 +194,9 @@ def main():
         mask = torch.ones(rows, length)
         model.train()
 
-        def run():
-            batches = [torch.randint(0, vocab, (rows, length + 1)) for _ in range(args.steps)]
+        def run(warmup):
+            count = 2 if warmup else args.steps
+            batches = [torch.randint(0, vocab, (rows, length + 1)) for _ in range(count)]
             started = time.perf_counter()
             for batch in batches:
                 ids, targets = batch[:, :-1], batch[:, 1:]
@@ -206,20 +208,21 @@ def main():
                 optimizer.step()
                 scheduler.step()
                 loss.item()
-            return args.steps * rows * length / (time.perf_counter() - started)
+            return count * rows * length / (time.perf_counter() - started)
 
         details['stepsPerRun'] = args.steps
         rates, warmup_seconds = measure(run)
     elif args.workload == 'forward':
         model.eval()
 
-        def run():
-            batches = [torch.randint(0, vocab, (rows, length)) for _ in range(args.forward_reps)]
+        def run(warmup):
+            count = 1 if warmup else args.forward_reps
+            batches = [torch.randint(0, vocab, (rows, length)) for _ in range(count)]
             started = time.perf_counter()
             with torch.inference_mode():
                 for ids in batches:
                     model(ids)
-            return args.forward_reps * rows * length / (time.perf_counter() - started)
+            return count * rows * length / (time.perf_counter() - started)
 
         details['forwardsPerRun'] = args.forward_reps
         rates, warmup_seconds = measure(run)
@@ -228,7 +231,8 @@ def main():
         sample_rows = int(args.workload[len('sample'):])
         generator = torch.Generator().manual_seed(1)
 
-        def run():
+        def run(warmup):
+            new_tokens = 8 if warmup else args.new_tokens
             prompts = torch.randint(0, vocab, (sample_rows, args.prompt_length))
             started = time.perf_counter()
             with torch.inference_mode():
@@ -237,12 +241,12 @@ def main():
                 logits = model(prompts, 0, caches)[:, -1]
                 position = args.prompt_length
                 tokens, log_probabilities = [], []
-                for index in range(args.new_tokens):
+                for index in range(new_tokens):
                     log_softmax = F.log_softmax(logits, -1)
                     token = torch.multinomial(log_softmax.exp(), 1, generator=generator)  # temperature 1
                     tokens.append(token)
                     log_probabilities.append(log_softmax.gather(-1, token))
-                    if index + 1 == args.new_tokens:
+                    if index + 1 == new_tokens:
                         break
                     logits = model(token, position, caches)[:, -1]
                     position += 1

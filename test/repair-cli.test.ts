@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { runCli } from './support/run-cli.js';
 import type { CandidateOutcome } from '../src/fate/candidate-outcome.js';
 import { dpoLineSchema } from '../src/fate/exports/dpo-export.js';
 import { ktoLineSchema } from '../src/fate/exports/kto-export.js';
@@ -13,25 +13,6 @@ import { repairMixSlots, type RepairMixSlot } from '../src/policies/scripted/rep
 import type { TaskKind } from '../src/suites/task.js';
 import { RunStore } from '../src/store/run-store.js';
 
-async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(argv);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 afterEach(() => vi.restoreAllMocks());
 
