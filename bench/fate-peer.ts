@@ -74,23 +74,44 @@ const random = new SeededRandom(1);
 const randomRows = (count: number, length: number) =>
   Array.from({ length: count }, () => Array.from({ length }, () => Math.floor(random.uniform() * config.vocabSize)));
 
+/** Busy CPU seconds of the whole machine so far (all cores), from /proc/stat. */
+function machineBusySeconds(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return (fields[0]! + fields[1]! + fields[2]! + fields[5]! + fields[6]! + fields[7]!) / 100; // user nice system irq softirq steal; USER_HZ 100
+  } catch {
+    return undefined;
+  }
+}
+const ownCpuSeconds = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+};
+
 /**
  * Runs `run(true)` once to warm up (a shortened run with the same shapes: it compiles every
  * program the timed runs use), then `run(false)` `runs` times; each call returns tokens/s.
  */
-async function measure(run: (warmup: boolean) => Promise<number>): Promise<{ rates: number[]; warmupSeconds: number }> {
+async function measure(run: (warmup: boolean) => Promise<number>): Promise<{ rates: number[]; warmupSeconds: number; otherCores?: number }> {
   const started = performance.now();
   await run(true);
   const warmupSeconds = (performance.now() - started) / 1000;
+  const timedStart = performance.now();
+  const busyBefore = machineBusySeconds();
+  const ownBefore = ownCpuSeconds();
   const rates: number[] = [];
   for (let index = 0; index < runs; index++) {
     rates.push(await run(false));
     process.stderr.write(`  fate ${workload} run ${index + 1}/${runs}: ${rates[index]!.toFixed(0)} tok/s\n`);
   }
-  return { rates, warmupSeconds };
+  const busyAfter = machineBusySeconds();
+  const wall = (performance.now() - timedStart) / 1000;
+  // Cores kept busy by other processes during the timed runs (machine busy time − ours).
+  if (busyBefore === undefined || busyAfter === undefined) return { rates, warmupSeconds };
+  return { rates, warmupSeconds, otherCores: Math.max(0, (busyAfter - busyBefore - (ownCpuSeconds() - ownBefore)) / wall) };
 }
 
-let measured: { rates: number[]; warmupSeconds: number };
+let measured: { rates: number[]; warmupSeconds: number; otherCores?: number };
 const parameters: ModelParameters = initializeParameters(backend, config, 1);
 if (workload === 'train') {
   // All positions scored, as in bench/nn-throughput.ts.
@@ -148,9 +169,10 @@ const result: WorkerResult = {
   rates: measured.rates,
   median: median(measured.rates),
   warmupSeconds: measured.warmupSeconds,
+  ...(measured.otherCores === undefined ? {} : { otherCores: measured.otherCores }),
   peakRssBytes: procStatusBytes('VmHWM'),
   baselineRssBytes,
-  cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+  cpuSeconds: ownCpuSeconds(),
   details: {
     engine: `@jax-js/jax ${jaxVersion} (wasm)`,
     node: process.versions.node,

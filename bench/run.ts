@@ -9,7 +9,7 @@
  * Writes bench/results/latest.json.
  *
  *   npm run bench -- [--runs 5] [--workloads train,forward,sample1,sample64,sample512]
- *                    [--engines fate,torch] [--threads N] [--steps 4] [--forward-reps 4]
+ *                    [--engines fate,torch] [--threads N] [--torch-threads N] [--steps 4] [--forward-reps 4]
  *                    [--fate-workers auto|on|off] [--no-install] [--out FILE]
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -36,11 +36,13 @@ Measures fate's model (jax-js) and the same model in PyTorch CPU, one child proc
   --workloads LIST      comma-separated subset of ${WORKLOADS.join(',')} (default: all)
   --engines LIST        fate,torch (default both)
   --threads N           threads for both engines (default: available cores, ${availableParallelism()})
+  --torch-threads N     PyTorch's threads when they should differ from --threads
   --steps N             training steps per timed run (default 4)
   --forward-reps N      forward passes per timed run (default 4)
   --fate-workers MODE   jax-js wasm thread pool: auto (training/forward with it, sampling without,
                         as fate runs them), on, off (default auto)
-  --no-install          do not apt-get install python3-torch when it is missing
+  --no-install          do not apt-get install python3-torch (or OpenBLAS, when torch would
+                        otherwise run on the reference BLAS) when missing
   --out FILE            results JSON (default bench/results/latest.json)
 `;
 
@@ -51,7 +53,7 @@ if (argv.includes('--help') || argv.includes('-h')) {
   process.stdout.write(HELP);
   process.exit(0);
 }
-const known = new Set(['--runs', '--workloads', '--engines', '--threads', '--steps', '--forward-reps', '--fate-workers', '--out']);
+const known = new Set(['--runs', '--workloads', '--engines', '--threads', '--torch-threads', '--steps', '--forward-reps', '--fate-workers', '--out']);
 for (let index = 0; index < argv.length; index++) {
   const flag = argv[index]!;
   if (flag === '--no-install') continue;
@@ -83,6 +85,7 @@ function fail(message: string): never {
 
 const runs = positive('runs', 5);
 const threads = positive('threads', availableParallelism());
+const torchThreads = positive('torch-threads', threads);
 const steps = positive('steps', 4);
 const forwardReps = positive('forward-reps', 4);
 const workloads = list<Workload>('workloads', WORKLOADS);
@@ -95,31 +98,113 @@ const CHILD_TIMEOUT_MS = 20 * 60 * 1000;
 
 // ---- PyTorch availability -------------------------------------------------------------------
 
-/** Version of torch importable by Debian's python, or undefined. */
-function torchVersion(): string | undefined {
-  if (!existsSync(PYTHON)) return undefined;
-  const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-  return probe.status === 0 ? probe.stdout.trim() : undefined;
+/** What Debian's python reports about its torch and the BLAS that torch's matmuls load. */
+interface TorchProbe {
+  torch: string;
+  /** Shared libraries with blas/mkl in their path mapped after a matmul. */
+  blas: string[];
+  /** OpenBLAS's kernel family (openblas_get_corename), when OpenBLAS is the BLAS. */
+  openblasCore: string | null;
 }
+const PROBE = `
+import ctypes, json, re, torch
+torch.mm(torch.ones(64, 64), torch.ones(64, 64))
+libs = sorted(set(re.findall(r'(/\\S*(?:blas|mkl)\\S*\\.so[.0-9]*)', open('/proc/self/maps').read())))
+core = None
+for lib in libs:
+    if 'openblas' in lib:
+        try:
+            handle = ctypes.CDLL(lib)
+            handle.openblas_get_corename.restype = ctypes.c_char_p
+            core = handle.openblas_get_corename().decode()
+        except Exception:
+            pass
+print(json.dumps({'torch': torch.__version__, 'blas': libs, 'openblasCore': core}))
+`;
+function probeTorch(environment: NodeJS.ProcessEnv = process.env): TorchProbe | undefined {
+  if (!existsSync(PYTHON)) return undefined;
+  const probe = spawnSync(PYTHON, ['-c', PROBE], { encoding: 'utf8', env: environment });
+  if (probe.status !== 0) return undefined;
+  try {
+    return JSON.parse(probe.stdout.trim().split('\n').pop()!) as TorchProbe;
+  } catch {
+    return undefined;
+  }
+}
+/** torch's matmuls run on the netlib reference BLAS (libblas3), ≈20× slower than OpenBLAS here. */
+const usesReferenceBlas = (probe: TorchProbe) =>
+  probe.openblasCore === null && !probe.blas.some((library) => /openblas|mkl|blis/.test(library));
 
-/** Makes sure Debian's python3-torch is importable; returns its version or why it is not. */
-function ensureTorch(): { version?: string; problem?: string } {
-  const present = torchVersion();
-  if (present !== undefined) return { version: present };
-  if (!existsSync(PYTHON)) return { problem: `${PYTHON} does not exist: install Debian's python3 and python3-torch (apt-get install -y python3-torch).` };
-  if (!install) return { problem: `${PYTHON} cannot import torch and --no-install was given: run \`apt-get update && apt-get install -y python3-torch\` as root.` };
-  if (process.getuid?.() !== 0)
-    return { problem: `${PYTHON} cannot import torch and this process is not root, so it cannot install it: run \`sudo apt-get update && sudo apt-get install -y python3-torch\` (Debian's package; the benchmark never uses pip).` };
-  process.stdout.write(`${PYTHON} cannot import torch: installing Debian's python3-torch (apt-get update && apt-get install -y python3-torch) …\n`);
+function aptInstall(packages: string[]): string | undefined {
   const environment = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  process.stdout.write(`installing Debian's ${packages.join(' ')} (apt-get update && apt-get install -y ${packages.join(' ')}) …\n`);
   const update = spawnSync('apt-get', ['update'], { stdio: 'inherit', env: environment });
   if (update.error !== undefined || update.status !== 0)
-    return { problem: `\`apt-get update\` failed (${update.error?.message ?? `exit ${update.status}`}): is a Debian mirror reachable? Install python3-torch by hand and rerun.` };
-  const added = spawnSync('apt-get', ['install', '-y', 'python3-torch'], { stdio: 'inherit', env: environment });
+    return `\`apt-get update\` failed (${update.error?.message ?? `exit ${update.status}`}): is a Debian mirror reachable? Install ${packages.join(' ')} by hand and rerun.`;
+  const added = spawnSync('apt-get', ['install', '-y', ...packages], { stdio: 'inherit', env: environment });
   if (added.error !== undefined || added.status !== 0)
-    return { problem: `\`apt-get install -y python3-torch\` failed (${added.error?.message ?? `exit ${added.status}`}): python3-torch is packaged for Debian bookworm and later; install it by hand and rerun.` };
-  const installed = torchVersion();
-  return installed !== undefined ? { version: installed } : { problem: `python3-torch was installed but ${PYTHON} still cannot import torch.` };
+    return `\`apt-get install -y ${packages.join(' ')}\` failed (${added.error?.message ?? `exit ${added.status}`}): these are Debian bookworm packages; install them by hand and rerun.`;
+  return undefined;
+}
+function cannotInstall(what: string, packages: string): string | undefined {
+  if (!install) return `${what}, and --no-install was given: run \`apt-get update && apt-get install -y ${packages}\` as root.`;
+  if (process.getuid?.() !== 0)
+    return `${what}, and this process is not root, so it cannot install it: run \`sudo apt-get update && sudo apt-get install -y ${packages}\` (Debian's packages; the benchmark never uses pip).`;
+  return undefined;
+}
+
+interface TorchSetup {
+  probe?: TorchProbe;
+  problem?: string;
+  warning?: string;
+  /** Environment of the PyTorch workers. */
+  environment: NodeJS.ProcessEnv;
+}
+
+/**
+ * Makes sure Debian's python3-torch is importable (installing it when missing) and that its
+ * matmuls do not run on the reference BLAS (installing OpenBLAS, OpenMP build, when they do),
+ * then chooses the PyTorch workers' environment: OMP_WAIT_POLICY=PASSIVE (spinning OpenMP
+ * threads collapse 10–40× when other processes share the cores), OMP_NUM_THREADS, and an
+ * OPENBLAS_CORETYPE when OpenBLAS 0.3.21 does not recognise the CPU and falls back to its
+ * generic "Prescott" kernels. Variables already set in the environment are kept.
+ */
+function setUpTorch(): TorchSetup {
+  const environment: NodeJS.ProcessEnv = { ...process.env };
+  environment.OMP_WAIT_POLICY ??= 'PASSIVE';
+  environment.OMP_NUM_THREADS ??= String(torchThreads);
+  if (!existsSync(PYTHON)) return { environment, problem: `${PYTHON} does not exist: install Debian's python3 and python3-torch (apt-get install -y python3-torch).` };
+  let probe = probeTorch(environment);
+  if (probe === undefined) {
+    const refusal = cannotInstall(`${PYTHON} cannot import torch`, 'python3-torch');
+    if (refusal !== undefined) return { environment, problem: refusal };
+    process.stdout.write(`${PYTHON} cannot import torch.\n`);
+    const failure = aptInstall(['python3-torch']);
+    if (failure !== undefined) return { environment, problem: failure };
+    probe = probeTorch(environment);
+    if (probe === undefined) return { environment, problem: `python3-torch was installed but ${PYTHON} still cannot import torch.` };
+  }
+  let warning: string | undefined;
+  if (usesReferenceBlas(probe)) {
+    const what = `PyTorch's matmuls run on the reference BLAS (${probe.blas.join(', ') || 'libblas.so.3'}), about 20× slower than OpenBLAS`;
+    const refusal = cannotInstall(what, 'libopenblas0-openmp');
+    const failure = refusal ?? aptInstall(['libopenblas0-openmp']);
+    probe = probeTorch(environment) ?? probe;
+    if (failure !== undefined || usesReferenceBlas(probe)) warning = `${failure ?? what}. The PyTorch column is measured on the reference BLAS.`;
+  }
+  if (probe.openblasCore !== null && /prescott/i.test(probe.openblasCore) && environment.OPENBLAS_CORETYPE === undefined) {
+    const flags = new Set((/^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '').trim().split(/\s+/));
+    const chosen = ['avx512f', 'avx512bw', 'avx512vl', 'avx512dq', 'avx512cd'].every((flag) => flags.has(flag))
+      ? 'SKYLAKEX'
+      : ['avx2', 'fma'].every((flag) => flags.has(flag))
+        ? 'HASWELL'
+        : undefined;
+    if (chosen !== undefined) {
+      environment.OPENBLAS_CORETYPE = chosen;
+      probe = probeTorch(environment) ?? probe;
+    }
+  }
+  return { environment, probe, ...(warning === undefined ? {} : { warning }) };
 }
 
 // ---- machine load ---------------------------------------------------------------------------
@@ -144,14 +229,15 @@ interface ChildOutcome {
   wallSeconds: number;
   /** Mean 1-minute load average sampled while the child ran. */
   loadAverage: number;
-  /** Cores busy with other processes on average while the child ran (machine busy − child CPU). */
+  /** Cores busy with other processes on average during the child's timed runs (machine busy − child CPU). */
   otherCores?: number;
 }
 
 function childCommand(engine: Engine, workload: Workload): [string, string[]] {
-  const common = ['--workload', workload, '--runs', String(runs), '--steps', String(steps), '--forward-reps', String(forwardReps), '--threads', String(threads)];
-  if (engine === 'fate') return [process.execPath, ['--import', 'tsx', path.join(benchDirectory, 'fate-peer.ts'), ...common, '--workers', fateWorkers]];
-  return [PYTHON, [path.join(benchDirectory, 'torch_peer.py'), ...common, '--config', JSON.stringify(BENCH_MODEL)]];
+  const common = ['--workload', workload, '--runs', String(runs), '--steps', String(steps), '--forward-reps', String(forwardReps)];
+  if (engine === 'fate')
+    return [process.execPath, ['--import', 'tsx', path.join(benchDirectory, 'fate-peer.ts'), ...common, '--threads', String(threads), '--workers', fateWorkers]];
+  return [PYTHON, [path.join(benchDirectory, 'torch_peer.py'), ...common, '--threads', String(torchThreads), '--config', JSON.stringify(BENCH_MODEL)]];
 }
 
 function runChild(engine: Engine, workload: Workload): Promise<ChildOutcome> {
@@ -160,7 +246,7 @@ function runChild(engine: Engine, workload: Workload): Promise<ChildOutcome> {
   const busyBefore = machineBusySeconds();
   const loads: number[] = [loadavg()[0]!];
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: engine === 'torch' ? torch.environment : process.env });
     let stdout = '';
     let killed = false;
     child.stdout.setEncoding('utf8');
@@ -184,7 +270,8 @@ function runChild(engine: Engine, workload: Workload): Promise<ChildOutcome> {
       if (line !== undefined && error === undefined) {
         outcome.result = JSON.parse(line.slice('RESULT '.length)) as WorkerResult;
         const busyAfter = machineBusySeconds();
-        if (busyBefore !== undefined && busyAfter !== undefined)
+        if (outcome.result.otherCores !== undefined) outcome.otherCores = outcome.result.otherCores;
+        else if (busyBefore !== undefined && busyAfter !== undefined)
           outcome.otherCores = Math.max(0, (busyAfter - busyBefore - outcome.result.cpuSeconds) / wallSeconds);
       } else outcome.error = error ?? 'the worker printed no RESULT line';
       resolve(outcome);
@@ -220,19 +307,25 @@ function markdownTable(header: string[], rows: string[][]): string {
 const benchStarted = performance.now();
 const startedAt = new Date();
 const loadAtStart = loadavg();
-let torch: { version?: string; problem?: string } = {};
-if (engines.includes('torch')) {
-  torch = ensureTorch();
-  if (torch.problem !== undefined) {
-    process.stdout.write(`\n*** PyTorch column unavailable: ${torch.problem}\n*** Continuing with fate only.\n\n`);
-  }
-}
-const activeEngines = engines.filter((engine) => engine === 'fate' || torch.version !== undefined);
+const torch: TorchSetup = engines.includes('torch') ? setUpTorch() : { environment: process.env };
+if (engines.includes('torch') && torch.problem !== undefined)
+  process.stdout.write(`\n*** PyTorch column unavailable: ${torch.problem}\n*** Continuing with fate only.\n\n`);
+if (torch.warning !== undefined) process.stdout.write(`\n*** ${torch.warning}\n\n`);
+const torchVersion = torch.probe?.torch;
+const torchBlas =
+  torch.probe === undefined
+    ? undefined
+    : torch.probe.openblasCore !== null
+      ? `OpenBLAS (${torch.probe.openblasCore} kernels${torch.environment.OPENBLAS_CORETYPE !== undefined ? `, OPENBLAS_CORETYPE=${torch.environment.OPENBLAS_CORETYPE}` : ''})`
+      : torch.probe.blas.map((library) => path.basename(path.dirname(library)) + '/' + path.basename(library)).join(', ') || 'unknown BLAS';
+const torchSettings = `${torchThreads} threads, OMP_WAIT_POLICY=${torch.environment.OMP_WAIT_POLICY}`;
+const activeEngines = engines.filter((engine) => engine === 'fate' || torchVersion !== undefined);
 const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
 process.stdout.write(
-  `fate bench: ${cpuModel}, ${availableParallelism()} cores, ${integer(totalmem() / GiB)} GiB; Node ${process.versions.node}` +
-    `${torch.version !== undefined ? `; PyTorch ${torch.version}` : ''}; load average ${loadAtStart.map((value) => value.toFixed(2)).join(' ')}\n` +
-    `model ${JSON.stringify(BENCH_MODEL)}; ${runs} timed runs per workload after one warm-up; ${threads} threads\n`,
+  `fate bench: ${cpuModel}, ${availableParallelism()} cores, ${integer(totalmem() / GiB)} GiB; load average ${loadAtStart.map((value) => value.toFixed(2)).join(' ')}\n` +
+    `fate: Node ${process.versions.node}, @jax-js/jax wasm, ${fateWorkers === 'auto' ? `training/forward on a ${threads}-thread worker pool, sampling on the main thread` : fateWorkers === 'on' ? `${threads}-thread worker pool` : 'main thread only'}\n` +
+    (torchVersion !== undefined ? `PyTorch ${torchVersion} (${PYTHON}), ${torchBlas}, ${torchSettings}\n` : '') +
+    `model ${JSON.stringify(BENCH_MODEL)}; ${runs} timed runs per workload after a shortened warm-up\n`,
 );
 if (runs < 5) process.stdout.write(`note: --runs ${runs} is below the 5 runs the recorded results use\n`);
 
@@ -302,7 +395,7 @@ for (const check of checks)
   process.stdout.write(`${check.status.padEnd(7)} ${check.name}${check.peakRssBytes === undefined ? ' (workload not run)' : `: ${mebibytes(check.peakRssBytes)}`}\n`);
 process.stdout.write(
   `\n${elapsedSeconds.toFixed(0)} s in all; load average at start ${loadAtStart.map((value) => value.toFixed(2)).join(' ')}, at end ${loadAtEnd.map((value) => value.toFixed(2)).join(' ')}. ` +
-    `"other load" = cores busy with processes other than the measured one, averaged over its run (${availableParallelism()} cores here).\n`,
+    `"other load" = cores kept busy by processes other than the measured one during its timed runs, from /proc/stat (${availableParallelism()} cores here).\n`,
 );
 
 mkdirSync(path.dirname(outFile), { recursive: true });
@@ -316,12 +409,16 @@ const report = {
     memoryBytes: totalmem(),
     node: process.versions.node,
     python: PYTHON,
-    torch: torch.version ?? null,
+    torch: torchVersion ?? null,
+    torchBlas: torchBlas ?? null,
+    torchBlasLibraries: torch.probe?.blas ?? null,
+    torchEnvironment: torchVersion === undefined ? null : { OMP_WAIT_POLICY: torch.environment.OMP_WAIT_POLICY, OMP_NUM_THREADS: torch.environment.OMP_NUM_THREADS, OPENBLAS_CORETYPE: torch.environment.OPENBLAS_CORETYPE ?? null },
     torchProblem: torch.problem ?? null,
+    torchWarning: torch.warning ?? null,
     loadAverageStart: loadAtStart,
     loadAverageEnd: loadAtEnd,
   },
-  options: { runs, threads, steps, forwardReps, fateWorkers, workloads, engines },
+  options: { runs, threads, torchThreads, steps, forwardReps, fateWorkers, workloads, engines },
   model: BENCH_MODEL,
   results: Object.fromEntries(
     workloads.map((workload) => {
@@ -347,6 +444,6 @@ const report = {
 writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`results: ${path.relative(process.cwd(), outFile) || outFile}\n`);
 
-const torchMissing = engines.includes('torch') && torch.version === undefined;
+const torchMissing = engines.includes('torch') && torchVersion === undefined;
 if (torchMissing) process.stdout.write(`\nThe PyTorch column is missing: ${torch.problem}\n`);
 process.exitCode = failures > 0 || checks.some((check) => check.status === 'FAIL') ? 1 : torchMissing ? 2 : 0;

@@ -45,6 +45,16 @@ def cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
+def machine_busy_seconds():
+    """Busy CPU seconds of the whole machine so far (all cores), from /proc/stat, or None."""
+    try:
+        with open('/proc/stat') as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+        return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]) / 100.0
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--workload', required=True, choices=['train', 'forward', 'sample1', 'sample64', 'sample512'])
@@ -161,15 +171,23 @@ def main():
     model = Decoder()
     parameter_count = sum(parameter.numel() for parameter in model.parameters())
 
+    load = {}
+
     def measure(run):
         """run(True) once as a warm-up (same shapes, shortened), then run(False) args.runs times."""
         started = time.perf_counter()
         run(True)
         warmup_seconds = time.perf_counter() - started
+        timed_start, busy_before, own_before = time.perf_counter(), machine_busy_seconds(), cpu_seconds()
         rates = []
         for index in range(args.runs):
             rates.append(run(False))
             sys.stderr.write('  torch %s run %d/%d: %.0f tok/s\n' % (args.workload, index + 1, args.runs, rates[-1]))
+        busy_after = machine_busy_seconds()
+        if busy_before is not None and busy_after is not None:
+            # Cores kept busy by other processes during the timed runs (machine busy time − ours).
+            other = (busy_after - busy_before - (cpu_seconds() - own_before)) / (time.perf_counter() - timed_start)
+            load['otherCores'] = max(0.0, other)
         return rates, warmup_seconds
 
     rows, length = args.batch_rows, args.batch_length
@@ -263,6 +281,7 @@ def main():
     result = {'engine': 'torch', 'workload': args.workload, 'rates': rates, 'median': median,
               'warmupSeconds': warmup_seconds, 'peakRssBytes': proc_status_bytes('VmHWM'),
               'baselineRssBytes': baseline_rss, 'cpuSeconds': cpu_seconds(), 'details': details}
+    result.update(load)
     sys.stdout.write('RESULT %s\n' % json.dumps(result))
 
 

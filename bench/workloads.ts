@@ -55,6 +55,8 @@ export interface WorkerResult {
   peakRssBytes: number;
   /** VmRSS once the runtime is loaded, before the model exists (bytes). */
   baselineRssBytes: number;
+  /** Cores kept busy by other processes during the timed runs (machine busy time − the worker's), when known. */
+  otherCores?: number;
   /** CPU seconds (user + system, all threads) the worker process used in its lifetime. */
   cpuSeconds: number;
   /** Free-form details: engine version, threads, worker pool, … */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Policy, PolicyRequest, PolicyResponse } from '../../agent/policy.js';
 import { projectRoot } from '../../envs/data-file.js';
@@ -43,6 +44,10 @@ export class TinyPolicy implements Policy {
 
   /** Loads the checkpoint in `directory` (default: the committed base). */
   static async load(directory: string = baseCheckpointDirectory, decoding: Partial<Decoding> = {}, name = 'tiny'): Promise<TinyPolicy> {
+    if (!existsSync(path.join(directory, 'config.json'))) {
+      const hint = path.resolve(directory) === baseCheckpointDirectory ? '; no base checkpoint is committed yet: build one with `fate pretrain --out models/base`' : '';
+      throw new TinyCheckpointError(`${path.join(directory, 'config.json')}: not found, so ${directory} holds no checkpoint${hint}`);
+    }
     const device = await backend();
     let loaded;
     try {

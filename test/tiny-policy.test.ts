@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { evaluatePolicy } from '../src/eval/evaluate.js';
+import { createJaxBackend, initializeParameters, parseModelConfig, saveModel } from '../src/nn/index.js';
+import { tokenizerToJsonText, trainTokenizer } from '../src/nn/tokenizer/index.js';
+import { corpusTexts } from '../src/organism/corpus-sequences.js';
+import { organismRecipeSchema } from '../src/organism/organism-recipe.js';
+import { writeCorpusEpisodes } from '../src/organism/write-corpus.js';
+import { createPolicy, UnknownPolicyError } from '../src/policies/registry.js';
+import { tinyChatSpecialTokens } from '../src/policies/tiny/chat-template/index.js';
+import { generateTasks } from '../src/suites/generate.js';
+import { runCli } from './support/run-cli.js';
+
+let checkpoint = '';
+
+beforeAll(async () => {
+  const episodes = (await writeCorpusEpisodes(organismRecipeSchema.parse({ worldSeeds: 1 }))).slice(0, 120);
+  const tokenizer = trainTokenizer(corpusTexts(episodes), { vocabSize: 1024, specialTokens: tinyChatSpecialTokens() });
+  const config = parseModelConfig({ vocabSize: tokenizer.vocabularySize, dModel: 16, layers: 1, heads: 2, ffHidden: 32, maxSequence: 2048 });
+  const backend = await createJaxBackend({ workers: false });
+  checkpoint = mkdtempSync(path.join(tmpdir(), 'fate-tiny-'));
+  await saveModel(backend, checkpoint, config, initializeParameters(backend, config, 1), tokenizerToJsonText(tokenizer));
+}, 300_000);
+
+describe('tiny policy', () => {
+  it('drives the agent loop from a checkpoint; whatever it emits is scored, never thrown', async () => {
+    const policy = await createPolicy(`tiny:${checkpoint}`);
+    const tasks = generateTasks({ suite: 'all', split: 'dev', seed: 0 }).filter((_task, index) => index % 40 === 0);
+    const evaluated = await evaluatePolicy(policy, tasks);
+    expect(evaluated).toHaveLength(tasks.length);
+    for (const item of evaluated) {
+      expect(['answer', 'step-limit', 'policy-error']).toContain(item.episode.trajectory.termination);
+      expect(item.verdict.scores.control.value).not.toBeUndefined();
+      const first = item.episode.trajectory.steps[0]!;
+      if (first.kind !== 'invalid') {
+        expect(first.tokenIds?.length).toBeGreaterThan(0);
+        expect(first.logProbs?.length).toBe(first.tokenIds?.length);
+      }
+    }
+  }, 300_000);
+
+  it('names the file when a checkpoint is missing or corrupt', async () => {
+    await expect(createPolicy(`tiny:${path.join(checkpoint, 'nope')}`)).rejects.toThrow(UnknownPolicyError);
+    const broken = mkdtempSync(path.join(tmpdir(), 'fate-tiny-broken-'));
+    writeFileSync(path.join(broken, 'config.json'), '{"vocabSize": 10}');
+    await expect(createPolicy(`tiny:${broken}`)).rejects.toThrow(/config\.json/);
+    const result = await runCli(['eval', '--policy', `tiny:${broken}`, '--runs', broken]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('config.json');
+  });
+});
