@@ -6,6 +6,7 @@ import { tokenizerToJsonText, trainTokenizer } from '../nn/tokenizer/index.js';
 import { tinyChatSpecialTokens } from '../policies/tiny/chat-template/index.js';
 import { corpusSequences, corpusTexts, type CorpusSequence } from './corpus-sequences.js';
 import type { PretrainConfig } from './pretrain-config.js';
+import { writeRepairExamples } from './repair-examples.js';
 import { writeCorpusEpisodes } from './write-corpus.js';
 
 /** Progress events of {@link pretrain}, for the CLI. */
@@ -42,16 +43,19 @@ function bucketed(sequences: readonly CorpusSequence[], buckets: readonly number
 
 /**
  * Builds the base organism (DESIGN §5, §7): writes the corpus from scripted behaviours on the
- * train split, trains the tokenizer on it, renders it with the tiny chat template, and trains
+ * train split (episodes and repair-prompt examples for a share of their failures), trains the tokenizer on it, renders it with the tiny chat template, and trains
  * the model on assistant tokens, saving periodic checkpoints under `outputDirectory/checkpoints/`
  * and the final one in `outputDirectory`. Each optimizer step draws its micro-batches from one
  * length bucket (buckets weighted by their share of tokens), as many rows as fit the token budget.
  */
 export async function pretrain(config: PretrainConfig, outputDirectory: string, onEvent: (event: PretrainEvent) => void = () => undefined): Promise<PretrainResult> {
   const started = Date.now();
-  const episodes = await writeCorpusEpisodes(config.recipe, (finished, total) => onEvent({ kind: 'corpus', finished, total }));
+  const plain = await writeCorpusEpisodes(config.recipe, (finished, total) => onEvent({ kind: 'corpus', finished, total }));
+  const repairs = await writeRepairExamples(plain, config.recipe);
+  const episodes = [...plain, ...repairs];
   const behaviours: Record<string, number> = {};
-  for (const episode of episodes) behaviours[episode.behaviour] = (behaviours[episode.behaviour] ?? 0) + 1;
+  for (const episode of plain) behaviours[episode.behaviour] = (behaviours[episode.behaviour] ?? 0) + 1;
+  for (const episode of repairs) behaviours[`repair ${episode.behaviour}`] = (behaviours[`repair ${episode.behaviour}`] ?? 0) + 1;
   onEvent({ kind: 'corpus-done', episodes: episodes.length, behaviours });
 
   const tokenizerStarted = Date.now();

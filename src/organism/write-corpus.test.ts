@@ -27,3 +27,25 @@ describe('organism corpus', () => {
     expect(again.map((episode) => episode.trajectory)).toEqual(episodes.map((episode) => episode.trajectory));
   });
 });
+
+describe('organism repair examples', () => {
+  it('answer the loop\'s own repair prompt with the recipe\'s outcome mix', async () => {
+    const { writeRepairExamples } = await import('./repair-examples.js');
+    const recipe = organismRecipeSchema.parse({ worldSeeds: 1, repairShare: 1 });
+    const episodes = await writeCorpusEpisodes(recipe);
+    const examples = await writeRepairExamples(episodes, recipe);
+    const failures = episodes.filter((episode) => Object.values(episode.verdict.scores).some((score) => score.value !== null && score.value < 1));
+    expect(examples.length).toBe(failures.length);
+    for (const example of examples.slice(0, 20)) {
+      expect(example.task.id).toContain('~repair~');
+      expect(example.trajectory.messages[1]?.content).toContain(example.task.prompt.slice(0, 40));
+    }
+    const share = (predicate: (example: (typeof examples)[number]) => boolean) => examples.filter(predicate).length / examples.length;
+    const balanced = share((example) => Object.values(example.verdict.scores).every((score) => score.value === null || score.value >= 1));
+    const unsafe = share((example) => (example.verdict.scores.security.value ?? 1) < 1);
+    expect(balanced).toBeGreaterThan(0.25);
+    expect(balanced).toBeLessThan(0.6);
+    expect(unsafe).toBeGreaterThan(0.2);
+    expect(unsafe).toBeLessThan(0.4);
+  }, 120_000);
+});
