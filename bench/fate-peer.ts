@@ -5,14 +5,24 @@
  *
  *   node --import tsx bench/fate-peer.ts --workload train|forward|sample1|sample64|sample512
  *     [--runs 5] [--steps 4] [--forward-reps 4] [--threads N] [--workers on|off]
+ *   node --import tsx bench/fate-peer.ts --export-reference DIR
+ *
+ * `--export-reference` writes the model's seed-1 initial weights (`parameters.f32`, float32 in
+ * checkpoint order) and the logits of a fixed batch (`reference.json`), which
+ * `bench/torch_peer.py --check-reference DIR` reproduces to show the PyTorch peer is the same
+ * function.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import {
   createJaxBackend,
   forwardLogits,
+  initialParameterValues,
   initializeParameters,
   parameterCount,
+  parametersFromValues,
+  parameterShapes,
   parseModelConfig,
   Sampler,
   SeededRandom,
@@ -53,6 +63,25 @@ function procStatusBytes(field: 'VmHWM' | 'VmRSS'): number {
     // not Linux: fall back below
   }
   return field === 'VmHWM' ? process.resourceUsage().maxRSS * 1024 : process.memoryUsage().rss;
+}
+
+const exportDirectory = option('export-reference');
+if (exportDirectory !== undefined) {
+  const config = parseModelConfig(BENCH_MODEL);
+  const values = initialParameterValues(config, 1);
+  const backend = await createJaxBackend({ workers: false });
+  const parameters = parametersFromValues(backend, config, values);
+  const [rows, length, prefill] = [2, 24, 10];
+  const random = new SeededRandom(7);
+  const ids = Array.from({ length: rows * length }, () => Math.floor(random.uniform() * config.vocabSize));
+  const logits = await backend.read(forwardLogits(backend, config, parameters, backend.intTensor(ids, [rows, length])));
+  writeFileSync(path.join(exportDirectory, 'parameters.f32'), Buffer.concat([...values.values()].map((data) => Buffer.from(data.buffer, data.byteOffset, data.byteLength))));
+  writeFileSync(
+    path.join(exportDirectory, 'reference.json'),
+    JSON.stringify({ parameters: [...parameterShapes(config)], shape: [rows, length], prefill, ids, logits: Array.from(logits) }),
+  );
+  process.stdout.write(`RESULT ${JSON.stringify({ exported: exportDirectory })}\n`);
+  process.exit(0);
 }
 
 const workload = option('workload') as Workload | undefined;

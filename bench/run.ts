@@ -4,17 +4,21 @@
  * (batch 8 × 128), no-grad forward tokens/s, KV-cached sampling tokens/s at batch 1, 64 and 512,
  * and the peak RSS of each workload. Every (engine, workload) pair runs in a child process of its
  * own, one at a time, so peak RSS (VmHWM) is that workload's alone and the two engines never
- * compete for cores. Medians of `--runs` runs after one warm-up run; ratios fate / PyTorch.
- * Checks: fate sampling a batch of 512 under 2 GiB RSS, fate training under 3 GiB.
+ * compete for cores. Medians of `--runs` runs after one shortened warm-up run (same shapes);
+ * ratios fate / PyTorch; the cores other processes kept busy during each measurement.
+ * Checks: PyTorch loaded with fate's initial weights reproduces fate's logits (same function);
+ * fate sampling a batch of 512 under 2 GiB RSS; fate training under 3 GiB.
+ * PyTorch setup (see setUpTorch): Debian's python3-torch, installed with apt-get when missing,
+ * on OpenBLAS rather than the reference BLAS, with OMP_WAIT_POLICY=PASSIVE.
  * Writes bench/results/latest.json.
  *
  *   npm run bench -- [--runs 5] [--workloads train,forward,sample1,sample64,sample512]
  *                    [--engines fate,torch] [--threads N] [--torch-threads N] [--steps 4] [--forward-reps 4]
- *                    [--fate-workers auto|on|off] [--no-install] [--out FILE]
+ *                    [--fate-workers auto|on|off] [--no-check] [--no-install] [--out FILE]
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_MODEL, median, WORKLOAD_LABELS, WORKLOADS, type Workload, type WorkerResult } from './workloads.js';
@@ -41,6 +45,7 @@ Measures fate's model (jax-js) and the same model in PyTorch CPU, one child proc
   --forward-reps N      forward passes per timed run (default 4)
   --fate-workers MODE   jax-js wasm thread pool: auto (training/forward with it, sampling without,
                         as fate runs them), on, off (default auto)
+  --no-check            skip the check that PyTorch reproduces fate's logits from fate's weights
   --no-install          do not apt-get install python3-torch (or OpenBLAS, when torch would
                         otherwise run on the reference BLAS) when missing
   --out FILE            results JSON (default bench/results/latest.json)
@@ -56,7 +61,7 @@ if (argv.includes('--help') || argv.includes('-h')) {
 const known = new Set(['--runs', '--workloads', '--engines', '--threads', '--torch-threads', '--steps', '--forward-reps', '--fate-workers', '--out']);
 for (let index = 0; index < argv.length; index++) {
   const flag = argv[index]!;
-  if (flag === '--no-install') continue;
+  if (flag === '--no-install' || flag === '--no-check') continue;
   if (!known.has(flag) || argv[index + 1] === undefined) fail(`unknown or incomplete option ${flag}\n\n${HELP}`);
   index++;
 }
@@ -93,6 +98,7 @@ const engines = list<Engine>('engines', ENGINES);
 const fateWorkers = option('fate-workers') ?? 'auto';
 if (!['auto', 'on', 'off'].includes(fateWorkers)) fail(`--fate-workers must be auto, on or off, got ${fateWorkers}`);
 const install = !argv.includes('--no-install');
+const checkPeer = !argv.includes('--no-check');
 const outFile = path.resolve(option('out') ?? path.join(benchDirectory, 'results', 'latest.json'));
 const CHILD_TIMEOUT_MS = 20 * 60 * 1000;
 
@@ -285,6 +291,32 @@ function runChild(engine: Engine, workload: Workload): Promise<ChildOutcome> {
   });
 }
 
+/**
+ * Same function check: fate exports its seed-1 weights and the logits of a fixed batch; the
+ * PyTorch peer loads those weights and must reproduce the logits (full forward and KV-cached).
+ */
+function runPeerCheck(): { status: 'PASS' | 'FAIL'; maxAbsDiff?: number; cachedMaxAbsDiff?: number; error?: string } {
+  const directory = mkdtempSync(path.join(tmpdir(), 'fate-bench-'));
+  try {
+    const exported = spawnSync(process.execPath, ['--import', 'tsx', path.join(benchDirectory, 'fate-peer.ts'), '--export-reference', directory], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    if (exported.status !== 0) return { status: 'FAIL', error: `fate export failed: ${exported.stderr.trim().split('\n').pop()}` };
+    const checked = spawnSync(PYTHON, [path.join(benchDirectory, 'torch_peer.py'), '--check-reference', directory, '--config', JSON.stringify(BENCH_MODEL)], {
+      cwd: root,
+      encoding: 'utf8',
+      env: torch.environment,
+    });
+    const line = checked.stdout.split('\n').find((text) => text.startsWith('RESULT '));
+    if (checked.status !== 0 || line === undefined) return { status: 'FAIL', error: `PyTorch check failed: ${checked.stderr.trim().split('\n').pop()}` };
+    const { maxAbsDiff, cachedMaxAbsDiff } = JSON.parse(line.slice('RESULT '.length)) as { maxAbsDiff: number; cachedMaxAbsDiff: number };
+    return { status: Math.max(maxAbsDiff, cachedMaxAbsDiff) <= 1e-4 ? 'PASS' : 'FAIL', maxAbsDiff, cachedMaxAbsDiff };
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
 // ---- formatting -----------------------------------------------------------------------------
 
 const integer = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -329,8 +361,18 @@ process.stdout.write(
 );
 if (runs < 5) process.stdout.write(`note: --runs ${runs} is below the 5 runs the recorded results use\n`);
 
-const outcomes: Partial<Record<Workload, Partial<Record<Engine, ChildOutcome>>>> = {};
 let failures = 0;
+const peerCheck = checkPeer && activeEngines.length === 2 ? runPeerCheck() : undefined;
+if (peerCheck !== undefined) {
+  process.stdout.write(
+    peerCheck.error !== undefined
+      ? `same-model check FAILED: ${peerCheck.error}\n`
+      : `same-model check ${peerCheck.status}: PyTorch with fate's initial weights reproduces fate's logits to ${peerCheck.maxAbsDiff!.toExponential(1)} (KV-cached: ${peerCheck.cachedMaxAbsDiff!.toExponential(1)}; limit 1e-4)\n`,
+  );
+  if (peerCheck.status === 'FAIL') failures++;
+}
+
+const outcomes: Partial<Record<Workload, Partial<Record<Engine, ChildOutcome>>>> = {};
 for (const workload of workloads) {
   outcomes[workload] = {};
   for (const engine of activeEngines) {
@@ -391,6 +433,7 @@ const table = markdownTable(
   rows,
 );
 process.stdout.write(`\n${table}\n\n`);
+if (peerCheck !== undefined) process.stdout.write(`${peerCheck.status.padEnd(7)} same model: PyTorch reproduces fate's logits from fate's weights\n`);
 for (const check of checks)
   process.stdout.write(`${check.status.padEnd(7)} ${check.name}${check.peakRssBytes === undefined ? ' (workload not run)' : `: ${mebibytes(check.peakRssBytes)}`}\n`);
 process.stdout.write(
@@ -440,6 +483,7 @@ const report = {
     }),
   ),
   checks,
+  peerCheck: peerCheck ?? null,
 };
 writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`results: ${path.relative(process.cwd(), outFile) || outFile}\n`);

@@ -8,13 +8,18 @@ AdamW (betas 0.9/0.95, eps 1e-8, weight decay 0.1 on matrices only), global-norm
 warmup + cosine schedule, masked mean NLL; KV-cached sampling (prefill, then one token per row
 per step, temperature 1, per-token log-probabilities kept as fate's sampler does).
 
-Written the way one would write it in PyTorch (nn.Embedding gather, F.linear, a preallocated
+Written the way one would write it in PyTorch (nn.Embedding gather, nn.Linear, a preallocated
 [rows, heads, cache, head] KV cache read up to the current position), not a transliteration of
-the jax-js kernels. One workload per process, so VmHWM at the end is that workload's peak RSS.
-Prints progress on stderr and one `RESULT {json}` line on stdout.
+the jax-js kernels. `--check-reference DIR` loads fate's initial weights exported by
+bench/fate-peer.ts and compares logits (full and KV-cached) with fate's, so the two columns are
+known to be the same function.
 
-    /usr/bin/python3 bench/torch_peer.py --workload train|forward|sample1|sample64|sample512
-        --config '{"vocabSize": 2000, ...}' [--runs 5] [--steps 4] [--forward-reps 4] [--threads N]
+One workload per process, so VmHWM at the end is that workload's peak RSS. Prints progress on
+stderr and one `RESULT {json}` line on stdout.
+
+    /usr/bin/python3 bench/torch_peer.py --config '{"vocabSize": 2000, ...}'
+        (--workload train|forward|sample1|sample64|sample512 | --check-reference DIR)
+        [--runs 5] [--steps 4] [--forward-reps 4] [--threads N]
 """
 import argparse
 import json
@@ -55,35 +60,14 @@ def machine_busy_seconds():
         return None
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--workload', required=True, choices=['train', 'forward', 'sample1', 'sample64', 'sample512'])
-    parser.add_argument('--config', required=True, help='model config as JSON (fate ModelConfig field names)')
-    parser.add_argument('--runs', type=int, default=5)
-    parser.add_argument('--steps', type=int, default=4)
-    parser.add_argument('--forward-reps', type=int, default=4)
-    parser.add_argument('--threads', type=int, default=os.cpu_count())
-    parser.add_argument('--batch-rows', type=int, default=8)
-    parser.add_argument('--batch-length', type=int, default=128)
-    parser.add_argument('--prompt-length', type=int, default=16)
-    parser.add_argument('--new-tokens', type=int, default=112)
-    args = parser.parse_args()
-
-    try:
-        import torch
-    except ImportError as error:
-        sys.exit('torch_peer.py: cannot import torch (%s); install Debian\'s python3-torch' % error)
-    import torch.nn as nn
-    import torch.nn.functional as F
-
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(1)
-    config = json.loads(args.config)
+def decoder_class(torch, config):
+    """The decoder as an nn.Module class for a fate ModelConfig (dict with fate's field names)."""
+    nn = torch.nn
+    F = torch.nn.functional
     vocab, d_model, layers, heads = config['vocabSize'], config['dModel'], config['layers'], config['heads']
     ff_hidden, max_sequence = config['ffHidden'], config['maxSequence']
     theta, epsilon = config.get('ropeTheta', 10000.0), config.get('normEpsilon', 1e-5)
     head_size = d_model // heads
-    baseline_rss = proc_status_bytes('VmRSS')
     has_sdpa = hasattr(F, 'scaled_dot_product_attention')  # torch >= 2.0
 
     class RMSNorm(nn.Module):
@@ -141,9 +125,9 @@ def main():
                 attended = attention(q, k, v, causal=True)
             else:
                 keys, values = cache
-                keys[:, :, start:start + length] = k
-                values[:, :, start:start + length] = v
                 end = start + length
+                keys[:, :, start:end] = k
+                values[:, :, start:end] = v
                 # Prefill (length > 1) is causal within the prompt; a decode step sees slots ≤ its position.
                 attended = attention(q, keys[:, :, :end], values[:, :, :end], causal=length > 1)
             x = x + self.output(attended.transpose(1, 2).reshape(batch, length, d_model))
@@ -151,6 +135,8 @@ def main():
             return x + self.down(F.silu(self.gate(normed)) * self.up(normed))
 
     class Decoder(nn.Module):
+        attention_kind = 'F.scaled_dot_product_attention' if has_sdpa else 'matmul + softmax'
+
         def __init__(self):
             super().__init__()
             self.token_embedding = nn.Embedding(vocab, d_model)
@@ -168,9 +154,87 @@ def main():
                 x = block(x, start, None if caches is None else caches[index])
             return F.linear(self.final_norm(x), self.token_embedding.weight)  # tied head
 
+        def new_caches(self, rows):
+            return [(torch.zeros(rows, heads, max_sequence, head_size), torch.zeros(rows, heads, max_sequence, head_size))
+                    for _ in range(layers)]
+
+    return Decoder
+
+
+# fate checkpoint names → this module's names (fate stores linear weights [in, out], nn.Linear [out, in]).
+FATE_NAMES = [('layers.', 'blocks.'), ('attention.query.', 'query.'), ('attention.key.', 'key.'),
+              ('attention.value.', 'value.'), ('attention.output.', 'output.'), ('feed_forward.gate.', 'gate.'),
+              ('feed_forward.up.', 'up.'), ('feed_forward.down.', 'down.')]
+
+
+def check_reference(torch, Decoder, directory):
+    """Loads fate's exported weights, compares logits with fate's (full forward and KV-cached)."""
+    import array
+    with open(os.path.join(directory, 'reference.json')) as handle:
+        reference = json.load(handle)
+    values = array.array('f')
+    with open(os.path.join(directory, 'parameters.f32'), 'rb') as handle:
+        values.frombytes(handle.read())
+    flat = torch.tensor(values, dtype=torch.float32)
+    state, offset = {}, 0
+    for name, shape in reference['parameters']:
+        size = math.prod(shape)
+        tensor = flat[offset:offset + size].view(*shape)
+        offset += size
+        target = name
+        for old, new in FATE_NAMES:
+            target = target.replace(old, new)
+        state[target] = tensor.t().contiguous() if len(shape) == 2 and name != 'token_embedding.weight' else tensor.clone()
+    model = Decoder()
+    model.load_state_dict(state, strict=True)
+    rows, length = reference['shape']
+    ids = torch.tensor(reference['ids']).view(rows, length)
+    expected = torch.tensor(reference['logits']).view(rows, length, -1)
+    split = reference['prefill']
+    with torch.inference_mode():
+        full = model(ids)
+        caches = model.new_caches(rows)
+        pieces = [model(ids[:, :split], 0, caches)] + [model(ids[:, p:p + 1], p, caches) for p in range(split, length)]
+        cached = torch.cat(pieces, 1)
+    return {'maxAbsDiff': (full - expected).abs().max().item(), 'cachedMaxAbsDiff': (cached - expected).abs().max().item(),
+            'maxAbsLogit': expected.abs().max().item()}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--workload', choices=['train', 'forward', 'sample1', 'sample64', 'sample512'])
+    parser.add_argument('--check-reference', metavar='DIR', help='compare with fate logits exported to DIR')
+    parser.add_argument('--config', required=True, help='model config as JSON (fate ModelConfig field names)')
+    parser.add_argument('--runs', type=int, default=5)
+    parser.add_argument('--steps', type=int, default=4)
+    parser.add_argument('--forward-reps', type=int, default=4)
+    parser.add_argument('--threads', type=int, default=os.cpu_count())
+    parser.add_argument('--batch-rows', type=int, default=8)
+    parser.add_argument('--batch-length', type=int, default=128)
+    parser.add_argument('--prompt-length', type=int, default=16)
+    parser.add_argument('--new-tokens', type=int, default=112)
+    args = parser.parse_args()
+    if (args.workload is None) == (args.check_reference is None):
+        parser.error('give exactly one of --workload and --check-reference')
+
+    try:
+        import torch
+    except ImportError as error:
+        sys.exit('torch_peer.py: cannot import torch (%s); install Debian\'s python3-torch' % error)
+    F = torch.nn.functional
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(1)
+    config = json.loads(args.config)
+    vocab = config['vocabSize']
+    Decoder = decoder_class(torch, config)
+    if args.check_reference is not None:
+        sys.stdout.write('RESULT %s\n' % json.dumps(check_reference(torch, Decoder, args.check_reference)))
+        return
+
+    baseline_rss = proc_status_bytes('VmRSS')
     model = Decoder()
     parameter_count = sum(parameter.numel() for parameter in model.parameters())
-
     load = {}
 
     def measure(run):
@@ -192,8 +256,7 @@ def main():
 
     rows, length = args.batch_rows, args.batch_length
     details = {'engine': 'PyTorch %s (CPU)' % torch.__version__, 'python': sys.version.split()[0],
-               'parameters': parameter_count, 'threads': torch.get_num_threads(),
-               'attention': 'F.scaled_dot_product_attention' if has_sdpa else 'matmul + softmax'}
+               'parameters': parameter_count, 'threads': torch.get_num_threads(), 'attention': Decoder.attention_kind}
 
     if args.workload == 'train':
         decay = [p for p in model.parameters() if p.dim() >= 2]
@@ -209,7 +272,7 @@ def main():
             return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))
 
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
-        mask = torch.ones(rows, length)
+        mask = torch.ones(rows, length)  # all positions scored, as fate's bench does
         model.train()
 
         def run(warmup):
@@ -254,8 +317,7 @@ def main():
             prompts = torch.randint(0, vocab, (sample_rows, args.prompt_length))
             started = time.perf_counter()
             with torch.inference_mode():
-                caches = [(torch.zeros(sample_rows, heads, max_sequence, head_size), torch.zeros(sample_rows, heads, max_sequence, head_size))
-                          for _ in range(layers)]
+                caches = model.new_caches(sample_rows)
                 logits = model(prompts, 0, caches)[:, -1]
                 position = args.prompt_length
                 tokens, log_probabilities = [], []
@@ -272,7 +334,7 @@ def main():
                 torch.cat(log_probabilities, 1).tolist()
             return sum(len(row) for row in generated) / (time.perf_counter() - started)
 
-        details['cacheLength'] = max_sequence
+        details['cacheLength'] = config['maxSequence']
         rates, warmup_seconds = measure(run)
 
     ordered = sorted(rates)

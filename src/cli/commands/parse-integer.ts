@@ -5,3 +5,10 @@ export function parseNonNegativeInteger(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
   return Number(value);
 }
+
+/** Commander parser for a positive number flag value. */
+export function parsePositiveNumber(value: string): number {
+  const number = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !(number > 0)) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
+  return number;
+}

@@ -5,7 +5,7 @@ import { pretrainConfigSchema } from '../../organism/pretrain-config.js';
 import { baseCheckpointDirectory } from '../../policies/tiny/tiny-policy.js';
 import { loadConfig } from '../config.js';
 import { startProgress } from '../progress.js';
-import { parseNonNegativeInteger } from './parse-integer.js';
+import { parseNonNegativeInteger, parsePositiveNumber } from './parse-integer.js';
 
 interface PretrainOptions {
   out?: string;
@@ -21,7 +21,7 @@ export function pretrainCommand(): Command {
     .description('Build the embedded base policy: write the organism corpus (train split only), train the tokenizer and the model, save checkpoints')
     .option('--out <dir>', `where the final checkpoint goes (default: runs/pretrain-<time>; use ${path.relative(process.cwd(), baseCheckpointDirectory) || 'models/base'} to replace the committed base)`)
     .option('--steps <n>', 'optimizer steps (default from the recipe)', parseNonNegativeInteger)
-    .option('--minutes <m>', 'time budget in minutes; training stops and saves when it is spent', (value) => Number(value))
+    .option('--minutes <m>', 'time budget in minutes; training stops and saves when it is spent', parsePositiveNumber)
     .option('--world-seeds <n>', 'generation seeds of the train split the corpus draws from', parseNonNegativeInteger)
     .option('--config <file>', 'config file with a "pretrain" section (default ./fate.config.json when present)')
     .action(async (options: PretrainOptions) => {
@@ -33,7 +33,7 @@ export function pretrainCommand(): Command {
         training: {
           ...base.training,
           ...(options.steps !== undefined ? { steps: options.steps } : {}),
-          ...(options.minutes !== undefined && Number.isFinite(options.minutes) ? { timeBudgetMinutes: options.minutes } : {}),
+          ...(options.minutes !== undefined ? { timeBudgetMinutes: options.minutes } : {}),
         },
       });
       const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
