@@ -194,6 +194,7 @@ function setUpTorch(): TorchSetup {
   if (usesReferenceBlas(probe)) {
     const what = `PyTorch's matmuls run on the reference BLAS (${probe.blas.join(', ') || 'libblas.so.3'}), about 20× slower than OpenBLAS`;
     const refusal = cannotInstall(what, 'libopenblas0-openmp');
+    if (refusal === undefined) process.stdout.write(`${what}.\n`);
     const failure = refusal ?? aptInstall(['libopenblas0-openmp']);
     probe = probeTorch(environment) ?? probe;
     if (failure !== undefined || usesReferenceBlas(probe)) warning = `${failure ?? what}. The PyTorch column is measured on the reference BLAS.`;
