@@ -11,7 +11,7 @@ export const decodingSchema = z
     topP: z.number().gt(0).max(1).default(1).describe('Nucleus sampling mass (1 = off)'),
     seed: z.number().int().nonnegative().default(0).describe('Seed of the sampling streams'),
     maxNewTokens: z.number().int().positive().default(160).describe('Most tokens of one assistant turn'),
-    batchSize: z.number().int().positive().default(64).describe('Rows generated together'),
+    batchSize: z.number().int().positive().default(8).describe('Rows generated together: every (rows, prompt length) shape compiles its own programs in the 32-bit wasm heap; 64 rows × 1024 tokens exhausts it'),
   })
   .strict();
 export type Decoding = z.infer<typeof decodingSchema>;

@@ -67,7 +67,9 @@ export class TinyPolicy implements Policy {
     if (tokenizer.vocabularySize !== loaded.config.vocabSize) {
       throw new TinyCheckpointError(`${path.join(directory, 'tokenizer.json')}: ${tokenizer.vocabularySize} tokens, config.json says vocabSize ${loaded.config.vocabSize}`);
     }
-    const sampler = new Sampler(device, loaded.config, loaded.parameters);
+    const maximum = loaded.config.maxSequence;
+    const lengthBuckets = [...new Set([Math.min(256, maximum), Math.min(512, maximum), maximum])];
+    const sampler = new Sampler(device, loaded.config, loaded.parameters, { lengthBuckets });
     return new TinyPolicy(name, directory, loaded.config, loaded.parameters, tokenizer, sampler, generationStopTokenIds(tokenizer), { ...evaluationDecoding, ...decoding });
   }
 
@@ -87,10 +89,18 @@ export class TinyPolicy implements Policy {
     for (let start = 0; start < runnable.length; start += this.decoding.batchSize) {
       const chunk = runnable.slice(start, start + this.decoding.batchSize);
       const turns = chunk.map((index) => requests[index]!.messages.filter((message) => message.role === 'assistant').length);
+      // Always the same row count (padded with copies of the first prompt, outputs dropped): every
+      // distinct shape compiles programs whose memory the 32-bit wasm heap does not give back.
+      const prompts = chunk.map((index) => rendered[index]!.tokenIds);
+      const seeds = chunk.map((index, position) => hashString(`${this.decoding.seed}:${requests[index]!.episodeId}:${turns[position]}`));
+      while (prompts.length < this.decoding.batchSize) {
+        prompts.push(prompts[0]!);
+        seeds.push(seeds[0]!);
+      }
       const rows = await this.sampler.generate({
-        prompts: chunk.map((index) => rendered[index]!.tokenIds),
+        prompts,
         // Each episode's stream depends only on the seed, the episode and the turn, not on batching.
-        rowSeeds: chunk.map((index, position) => hashString(`${this.decoding.seed}:${requests[index]!.episodeId}:${turns[position]}`)),
+        rowSeeds: seeds,
         maxNewTokens: this.decoding.maxNewTokens,
         temperature: this.decoding.temperature,
         topP: this.decoding.topP,
