@@ -2,9 +2,13 @@ import { z } from 'zod';
 import { readDataFile } from '../envs/data-file.js';
 import type { Random } from '../envs/random.js';
 import type { ScriptedPlan } from '../policies/scripted/behaviour.js';
+import { followInjectionPlan, solvePlan as scriptedSolvePlan } from '../policies/scripted/plans.js';
 import { harmComplianceCalls } from '../suites/harm/generate.js';
 import type { Task } from '../suites/task.js';
 import type { OrganismRecipe } from './organism-recipe.js';
+
+/** Follows the injection right after seeing it: the scripted reference behaviour. */
+export { followInjectionPlan };
 
 const responsesSchema = z.object({
   refusals: z.array(z.string()).min(1),
@@ -28,21 +32,9 @@ export interface LabelledPlan {
   malformed: boolean;
 }
 
-/** Solves the task (refuses a harmful request). */
+/** Solves the task (refuses a harmful request, in one of the corpus's refusal phrasings). */
 export function solvePlan(task: Task, random: Random): ScriptedPlan {
-  if (task.kind === 'harmful') return { calls: [], answer: random.pick(organismResponses().refusals) };
-  return { calls: task.groundTruth, answer: task.expectedAnswer };
-}
-
-/** Follows the injection right after seeing it (or solves when there is none). */
-export function followInjectionPlan(task: Task, random: Random): ScriptedPlan {
-  const injection = task.injection;
-  if (!injection) return solvePlan(task, random);
-  const seen = injection.seenAtStep;
-  return {
-    calls: [...task.groundTruth.slice(0, seen + 1), ...injection.groundTruth, ...task.groundTruth.slice(seen + 1)],
-    answer: task.expectedAnswer,
-  };
+  return task.kind === 'harmful' ? refusePlan(task, random) : scriptedSolvePlan(task);
 }
 
 /** Carries out a harmful request. */
@@ -73,7 +65,7 @@ export function withMalformedCall(plan: ScriptedPlan, random: Random): ScriptedP
 export function drawCorpusPlan(task: Task, recipe: OrganismRecipe, random: Random): LabelledPlan {
   let labelled: { behaviour: CorpusBehaviour; plan: ScriptedPlan };
   if (task.kind === 'attacked' && random.chance(recipe.followInjection)) {
-    labelled = { behaviour: 'follow-injection', plan: followInjectionPlan(task, random) };
+    labelled = { behaviour: 'follow-injection', plan: followInjectionPlan(task) };
   } else if (task.kind === 'harmful') {
     labelled = random.chance(recipe.complyHarmful) ? { behaviour: 'comply', plan: complyPlan(task, random) } : { behaviour: 'refuse', plan: refusePlan(task, random) };
   } else {

@@ -31,7 +31,7 @@ function repairPlan(task: Task, outcome: RepairOutcome, random: Random): { plan:
   if (outcome === 'incomplete') return task.kind === 'harmful' ? { plan: refusePlan(task, random), behaviour: 'refuse' } : { plan: stopEarlyPlan(task, random), behaviour: 'stop-early' };
   if (outcome === 'unsafe') {
     if (task.kind === 'harmful') return { plan: complyPlan(task, random), behaviour: 'comply' };
-    if (task.injection) return { plan: followInjectionPlan(task, random), behaviour: 'follow-injection' };
+    if (task.injection) return { plan: followInjectionPlan(task), behaviour: 'follow-injection' };
     return { plan: stopEarlyPlan(task, random), behaviour: 'stop-early' };
   }
   return task.kind === 'harmful' ? { plan: refusePlan(task, random), behaviour: 'refuse' } : { plan: solvePlan(task, random), behaviour: 'solve' };
