@@ -100,7 +100,7 @@ export async function pretrain(config: PretrainConfig, outputDirectory: string, 
       return {
         ids: rows.map((row) => row.tokenIds.slice(0, -1)),
         targets: rows.map((row) => row.tokenIds.slice(1)),
-        mask: rows.map((row) => row.assistantMask.slice(1)),
+        mask: rows.map((row) => row.assistantMask.slice(1).map((assistant) => (assistant === 1 ? 1 : training.contextLossWeight))),
       };
     });
     const report = await trainer.train(microBatches);

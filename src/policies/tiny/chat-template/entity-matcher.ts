@@ -52,12 +52,15 @@ export function standsAlone(text: string, start: number, end: number, value: str
 /**
  * Finds registered entity values in text. Longer values are claimed first, so "Ann Smith" wins
  * over "Ann"; an occurrence must stand alone ({@link standsAlone}) and may not overlap one
- * already claimed. Matching is exact (case-sensitive); blank values are ignored.
+ * already claimed. Matching is exact (case-sensitive); blank values are ignored. Optionally,
+ * text matching `pattern` (record ids such as `email-45`) is claimed as well, after the values.
  */
 export class EntityMatcher {
   private readonly values: string[];
+  private readonly pattern: RegExp | undefined;
 
-  constructor(values: Iterable<string>) {
+  constructor(values: Iterable<string>, pattern?: string | null) {
+    this.pattern = pattern ? new RegExp(pattern, 'gu') : undefined;
     this.values = [...new Set(values)]
       .filter((value) => value.trim().length > 0)
       .sort((left, right) => right.length - left.length || (left < right ? -1 : left > right ? 1 : 0));
@@ -65,7 +68,7 @@ export class EntityMatcher {
 
   /** `text` cut into plain text and entity occurrences, in order; concatenated, they give `text` back. */
   segment(text: string): EntitySegment[] {
-    if (this.values.length === 0 || text.length === 0) return text.length === 0 ? [] : [{ kind: 'text', text }];
+    if ((this.values.length === 0 && this.pattern === undefined) || text.length === 0) return text.length === 0 ? [] : [{ kind: 'text', text }];
     const claimed = new Uint8Array(text.length);
     const occurrences: Array<{ start: number; value: string }> = [];
     for (const value of this.values) {
@@ -79,6 +82,16 @@ export class EntityMatcher {
           occurrences.push({ start, value });
           from = end;
         } else from = start + 1;
+      }
+    }
+    if (this.pattern !== undefined) {
+      for (const match of text.matchAll(this.pattern)) {
+        const start = match.index;
+        const end = start + match[0].length;
+        if (match[0].length > 0 && standsAlone(text, start, end, match[0]) && !claimed.subarray(start, end).includes(1)) {
+          claimed.fill(1, start, end);
+          occurrences.push({ start, value: match[0] });
+        }
       }
     }
     if (occurrences.length === 0) return [{ kind: 'text', text }];

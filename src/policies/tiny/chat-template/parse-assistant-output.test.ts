@@ -5,7 +5,7 @@ import { parseAssistantOutput } from './parse-assistant-output.js';
 import { renderConversation, renderPrompt } from './render-conversation.js';
 import { templateTokenIds } from './special-tokens.js';
 import { loadTinyChatTemplate } from './template.js';
-import { episodeEntities, episodeMessages, episodeTools, testTokenizer } from './test-support.js';
+import { episodeEntities, episodeMessages, episodeTools, fullTemplate, testTokenizer } from './test-support.js';
 
 const template = loadTinyChatTemplate();
 const tokenizer = testTokenizer();
@@ -32,7 +32,7 @@ function withoutIds(message: AssistantMessage): unknown {
 
 describe('parseAssistantOutput', () => {
   it('round-trips every assistant turn of a rendered conversation exactly (arguments strings identical)', () => {
-    const rendered = renderConversation(episodeMessages, episodeTools, episodeEntities, { tokenizer });
+    const rendered = renderConversation(episodeMessages, episodeTools, episodeEntities, { tokenizer, template: fullTemplate });
     const originals = episodeMessages.filter((message): message is AssistantMessage => message.role === 'assistant');
     const runs = generatedRuns(rendered.tokenIds, rendered.assistantMask);
     expect(runs).toHaveLength(originals.length);
@@ -75,7 +75,7 @@ describe('parseAssistantOutput', () => {
       };
       if (message.content === '' && callCount > 0) continue;
       const conversation = [...episodeMessages.slice(0, 4), message];
-      const rendered = renderConversation(conversation, episodeTools, episodeEntities, { tokenizer });
+      const rendered = renderConversation(conversation, episodeTools, episodeEntities, { tokenizer, template: fullTemplate });
       const runs = generatedRuns(rendered.tokenIds, rendered.assistantMask);
       const parsed = parseAssistantOutput(runs.at(-1) as number[], rendered.slotMap, { tokenizer });
       expect(parsed).toEqual(message);
@@ -83,7 +83,7 @@ describe('parseAssistantOutput', () => {
   });
 
   it('keeps a malformed call raw, as generated, with slots replaced', () => {
-    const prompt = renderPrompt(episodeMessages.slice(0, 4), episodeTools, episodeEntities, { tokenizer });
+    const prompt = renderPrompt(episodeMessages.slice(0, 4), episodeTools, episodeEntities, { tokenizer, template: fullTemplate });
     const generated = '<|call|>{"name": "send_money", "arguments": {"recipient": "<|e6|>", "amount": <|e4|>,,}<|/call|><|end|>';
     const message = parseAssistantOutput(tokenizer.encodeWithSpecialTokens(generated), prompt.slotMap, { tokenizer, callIdPrefix: 'turn3_' });
     expect(message).toEqual({

@@ -50,7 +50,10 @@ class ConversationBuilder {
     private readonly toolResultTokenBudget: number,
   ) {
     this.ids = templateTokenIds(tokenizer, template);
-    this.matcher = new EntityMatcher(entities.map((entity) => entity.value));
+    this.matcher = new EntityMatcher(
+      entities.map((entity) => entity.value),
+      template.recordIdPattern,
+    );
   }
 
   special(name: SpecialTokenName, assistant = false, into: RenderItem[] = this.items): void {
@@ -72,7 +75,7 @@ class ConversationBuilder {
 
   systemTurn(content: string | null, tools: readonly OpenAiTool[]): void {
     this.special('system');
-    if (content !== null) this.slotted(content);
+    if (content !== null && this.template.systemPrompt === 'keep') this.slotted(content);
     if (tools.length > 0) {
       this.special('toolsList');
       this.plain(renderToolList(tools, this.template));
@@ -104,7 +107,7 @@ class ConversationBuilder {
     this.special('tool');
     const result: RenderItem[] = [];
     this.slotted(compactJson(content), false, result);
-    this.items.push(...truncateItems(result, this.toolResultTokenBudget, this.ids.named.truncated));
+    this.items.push(...truncateItems(result, this.toolResultTokenBudget, Math.min(this.template.toolResultTailTokens, this.toolResultTokenBudget - 2), this.ids.named.truncated));
     this.special('endOfTurn');
   }
 
@@ -130,28 +133,32 @@ class ConversationBuilder {
 }
 
 /**
- * Keeps the head of a tool result within `budget` tokens (an entity counts as its one slot
- * token); a result that does not fit is cut to `budget - 1` tokens and ends with the truncation
- * marker.
+ * Fits a tool result into `budget` tokens (an entity counts as its one slot token): a result
+ * that does not fit keeps its first `budget - 1 - tail` tokens, then the truncation marker, then
+ * its last `tail` tokens — so an instruction appended at the end of a long field stays visible.
  */
-function truncateItems(items: RenderItem[], budget: number, truncatedId: number): RenderItem[] {
+function truncateItems(items: RenderItem[], budget: number, tail: number, truncatedId: number): RenderItem[] {
   const size = (item: RenderItem): number => (item.kind === 'tokens' ? item.ids.length : 1);
   const total = items.reduce((sum, item) => sum + size(item), 0);
   if (total <= budget) return items;
-  const kept: RenderItem[] = [];
-  let room = budget - 1;
-  for (const item of items) {
-    if (room <= 0) break;
-    if (item.kind === 'entity' || item.ids.length <= room) {
-      kept.push(item);
-      room -= size(item);
-    } else {
-      kept.push({ ...item, ids: item.ids.slice(0, room) });
-      room = 0;
+  const take = (source: readonly RenderItem[], room: number, fromEnd: boolean): RenderItem[] => {
+    const kept: RenderItem[] = [];
+    const ordered = fromEnd ? [...source].reverse() : source;
+    for (const item of ordered) {
+      if (room <= 0) break;
+      if (item.kind === 'entity' || item.ids.length <= room) {
+        kept.push(item);
+        room -= size(item);
+      } else {
+        kept.push({ ...item, ids: fromEnd ? item.ids.slice(item.ids.length - room) : item.ids.slice(0, room) });
+        room = 0;
+      }
     }
-  }
-  kept.push({ kind: 'tokens', ids: [truncatedId], assistant: false });
-  return kept;
+    return fromEnd ? kept.reverse() : kept;
+  };
+  const head = take(items, budget - 1 - tail, false);
+  const end = tail > 0 ? take(items, tail, true) : [];
+  return [...head, { kind: 'tokens', ids: [truncatedId], assistant: false }, ...end];
 }
 
 function build(messages: readonly ChatMessage[], tools: readonly OpenAiTool[], entities: readonly Entity[], options: ChatTemplateOptions): ConversationBuilder {

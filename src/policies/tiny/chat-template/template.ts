@@ -43,10 +43,24 @@ export const tinyChatTemplateSchema = z
       argumentSeparator: z.string(),
       descriptionMaxCharacters: z.number().int().min(0),
       ellipsis: z.string(),
+      showArguments: z.boolean().default(true),
     }),
     toolResultTokenBudget: z.number().int().min(2),
+    toolResultTailTokens: z.number().int().min(0).default(0),
+    systemPrompt: z.enum(['keep', 'omit']).default('keep'),
+    recordIdPattern: z.string().nullable().default(null),
   })
   .superRefine((template, context) => {
+    if (template.toolResultTailTokens > template.toolResultTokenBudget - 2) {
+      context.addIssue({ code: 'custom', message: 'toolResultTailTokens must leave room for the head and the truncation marker', path: ['toolResultTailTokens'] });
+    }
+    if (template.recordIdPattern !== null) {
+      try {
+        new RegExp(template.recordIdPattern, 'gu');
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: `recordIdPattern is not a regular expression: ${(error as Error).message}`, path: ['recordIdPattern'] });
+      }
+    }
     const spellings = [
       ...specialTokenNames.map((name) => template.specialTokens[name]),
       ...Array.from({ length: template.entitySlots.count }, (_, slot) => `${template.entitySlots.prefix}${slot}${template.entitySlots.suffix}`),

@@ -93,3 +93,15 @@ export function testTokenizer(): Tokenizer {
   tokenizer = trainTokenizer(texts, { vocabSize: 700, specialTokens: tinyChatSpecialTokens(loadTinyChatTemplate()) });
   return tokenizer;
 }
+
+/**
+ * The default template with every compaction switched off (system prompt kept, tool arguments
+ * listed, no record-id slots, head-only truncation), for tests of the layout itself.
+ */
+export const fullTemplate = {
+  ...loadTinyChatTemplate(),
+  systemPrompt: 'keep' as const,
+  recordIdPattern: null,
+  toolResultTailTokens: 0,
+  toolList: { ...loadTinyChatTemplate().toolList, showArguments: true },
+};

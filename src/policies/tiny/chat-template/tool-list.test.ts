@@ -5,7 +5,7 @@ import { renderToolList, shortDescription } from './tool-list.js';
 
 const defaults = loadTinyChatTemplate();
 /** The default template keeps no descriptions (short contexts); these tests render them. */
-const withDescriptions = { ...defaults, toolList: { ...defaults.toolList, descriptionMaxCharacters: 60 } };
+const withDescriptions = { ...defaults, toolList: { ...defaults.toolList, descriptionMaxCharacters: 60, showArguments: true } };
 
 describe('tool list', () => {
   it('renders one compact line per tool with optional arguments marked', () => {
@@ -22,5 +22,12 @@ describe('tool list', () => {
     expect(cut.length).toBeLessThanOrEqual(40);
     expect(cut).toBe('Searches all the emails in the inbox...');
     expect(shortDescription('', 40, '...')).toBe('');
+  });
+});
+
+describe('tool list without arguments', () => {
+  it('lists only tool names when the template hides arguments', () => {
+    const namesOnly = { ...defaults, toolList: { ...defaults.toolList, showArguments: false, descriptionMaxCharacters: 0 } };
+    expect(renderToolList(episodeTools, namesOnly).split('\n')).toEqual(['read_file', 'send_money', 'get_balance']);
   });
 });

@@ -24,7 +24,8 @@ function argumentList(tool: OpenAiTool, template: TinyChatTemplate): string {
 }
 
 /**
- * The tools as compact lines, one per tool: `name(argument, optional?) - short description`.
+ * The tools as compact lines, one per tool: `name(argument, optional?) - short description`
+ * (just `name` when the template hides arguments; the description only when it allows one).
  * This text goes into the system turn after the tools-list marker.
  */
 export function renderToolList(tools: readonly OpenAiTool[], template: TinyChatTemplate): string {
@@ -32,7 +33,7 @@ export function renderToolList(tools: readonly OpenAiTool[], template: TinyChatT
   return tools
     .map((tool) => {
       const description = shortDescription(tool.function.description, descriptionMaxCharacters, ellipsis);
-      const signature = `${tool.function.name}(${argumentList(tool, template)})`;
+      const signature = template.toolList.showArguments ? `${tool.function.name}(${argumentList(tool, template)})` : tool.function.name;
       return description.length > 0 ? `${signature}${descriptionSeparator}${description}` : signature;
     })
     .join(lineSeparator);
