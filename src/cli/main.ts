@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { evalCommand } from './commands/eval.js';
 import { pretrainCommand } from './commands/pretrain.js';
 import { repairCommand } from './commands/repair.js';
+import { serveCommand } from './commands/serve.js';
 import { suitesCommand } from './commands/suites.js';
 import { UserError } from './user-error.js';
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   program.addCommand(suitesCommand().exitOverride());
   program.addCommand(pretrainCommand().exitOverride());
   program.addCommand(repairCommand().exitOverride());
+  program.addCommand(serveCommand().exitOverride());
   return program;
 }
 

@@ -1,4 +1,5 @@
 import type { Policy } from '../agent/policy.js';
+import { OpenAiPolicy, OpenAiPolicyError } from './openai/index.js';
 import { scriptedBehaviours } from './scripted/behaviours.js';
 import { ScriptedPolicy } from './scripted/scripted-policy.js';
 import { TinyCheckpointError, TinyPolicy } from './tiny/tiny-policy.js';
@@ -10,13 +11,19 @@ export class UnknownPolicyError extends Error {
 
 /** Every policy spec fate understands, for help texts. */
 export function policySpecs(): string[] {
-  return ['tiny', 'tiny:PATH', ...Object.keys(scriptedBehaviours).map((name) => `scripted:${name}`)];
+  return ['tiny', 'tiny:PATH', 'openai:MODEL[@BASE_URL]', ...Object.keys(scriptedBehaviours).map((name) => `scripted:${name}`)];
+}
+
+/** Whether the policy of `spec` reads the task handle of a request (reference policies do; models work from messages alone). */
+export function policyReadsTask(spec: string): boolean {
+  return spec.startsWith('scripted:');
 }
 
 /**
  * Makes a policy from its spec: `tiny` (the committed base checkpoint), `tiny:PATH` (a checkpoint
- * folder), `scripted:NAME`. Throws {@link UnknownPolicyError} for an unknown spec or an unusable
- * checkpoint, with a one-line reason.
+ * folder), `openai:MODEL[@BASE_URL]` (any OpenAI-compatible endpoint, settings from
+ * `FATE_OPENAI_*` environment variables), `scripted:NAME`. Throws {@link UnknownPolicyError} for
+ * an unknown spec, an unusable checkpoint or endpoint, with a one-line reason.
  */
 export async function createPolicy(spec: string): Promise<Policy> {
   const [kind, ...rest] = spec.split(':');
@@ -31,6 +38,14 @@ export async function createPolicy(spec: string): Promise<Policy> {
       return await TinyPolicy.load(argument === '' ? undefined : argument, {}, spec);
     } catch (error) {
       if (error instanceof TinyCheckpointError) throw new UnknownPolicyError(error.message);
+      throw error;
+    }
+  }
+  if (kind === 'openai') {
+    try {
+      return OpenAiPolicy.fromSpec(spec, argument);
+    } catch (error) {
+      if (error instanceof OpenAiPolicyError) throw new UnknownPolicyError(error.message);
       throw error;
     }
   }
