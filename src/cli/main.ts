@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { diagnoseCommand } from './commands/diagnose.js';
 import { evalCommand } from './commands/eval.js';
 import { pretrainCommand } from './commands/pretrain.js';
 import { repairCommand } from './commands/repair.js';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   program.addCommand(suitesCommand().exitOverride());
   program.addCommand(pretrainCommand().exitOverride());
   program.addCommand(repairCommand().exitOverride());
+  program.addCommand(diagnoseCommand().exitOverride());
   program.addCommand(serveCommand().exitOverride());
   return program;
 }

@@ -1,6 +1,7 @@
 import type { Policy } from '../agent/policy.js';
 import { OpenAiPolicy, OpenAiPolicyError } from './openai/index.js';
 import { scriptedBehaviours } from './scripted/behaviours.js';
+import { ScriptedDiagnoserPolicy, scriptedDiagnosers } from './scripted/diagnosers.js';
 import { ScriptedPolicy } from './scripted/scripted-policy.js';
 import { TinyCheckpointError, TinyPolicy } from './tiny/tiny-policy.js';
 
@@ -11,7 +12,7 @@ export class UnknownPolicyError extends Error {
 
 /** Every policy spec fate understands, for help texts. */
 export function policySpecs(): string[] {
-  return ['tiny', 'tiny:PATH', 'openai:MODEL[@BASE_URL]', ...Object.keys(scriptedBehaviours).map((name) => `scripted:${name}`)];
+  return ['tiny', 'tiny:PATH', 'openai:MODEL[@BASE_URL]', ...[...Object.keys(scriptedBehaviours), ...Object.keys(scriptedDiagnosers)].map((name) => `scripted:${name}`)];
 }
 
 /** Whether the policy of `spec` reads the task handle of a request (reference policies do; models work from messages alone). */
@@ -22,8 +23,9 @@ export function policyReadsTask(spec: string): boolean {
 /**
  * Makes a policy from its spec: `tiny` (the committed base checkpoint), `tiny:PATH` (a checkpoint
  * folder), `openai:MODEL[@BASE_URL]` (any OpenAI-compatible endpoint, settings from
- * `FATE_OPENAI_*` environment variables), `scripted:NAME`. Throws {@link UnknownPolicyError} for
- * an unknown spec, an unusable checkpoint or endpoint, with a one-line reason.
+ * `FATE_OPENAI_*` environment variables), `scripted:NAME` (a reference behaviour or diagnoser).
+ * Throws {@link UnknownPolicyError} for an unknown spec, an unusable checkpoint or endpoint, with a
+ * one-line reason.
  */
 export async function createPolicy(spec: string): Promise<Policy> {
   const [kind, ...rest] = spec.split(':');
@@ -31,7 +33,9 @@ export async function createPolicy(spec: string): Promise<Policy> {
   if (kind === 'scripted') {
     const behaviour = scriptedBehaviours[argument];
     if (behaviour) return new ScriptedPolicy(spec, behaviour.plan);
-    throw new UnknownPolicyError(`unknown scripted policy "${argument}"; known: ${Object.keys(scriptedBehaviours).join(', ')}`);
+    const diagnoser = scriptedDiagnosers[argument];
+    if (diagnoser) return new ScriptedDiagnoserPolicy(spec, diagnoser);
+    throw new UnknownPolicyError(`unknown scripted policy "${argument}"; known: ${[...Object.keys(scriptedBehaviours), ...Object.keys(scriptedDiagnosers)].join(', ')}`);
   }
   if (kind === 'tiny') {
     try {
