@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { evalCommand } from './commands/eval.js';
+import { exportCommand } from './commands/export.js';
 import { pretrainCommand } from './commands/pretrain.js';
 import { repairCommand } from './commands/repair.js';
 import { serveCommand } from './commands/serve.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   program.addCommand(repairCommand().exitOverride());
   program.addCommand(diagnoseCommand().exitOverride());
   program.addCommand(serveCommand().exitOverride());
+  program.addCommand(exportCommand().exitOverride());
   return program;
 }
 

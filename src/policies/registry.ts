@@ -1,4 +1,5 @@
 import type { Policy } from '../agent/policy.js';
+import { LlamaCppModelError, LlamaCppPolicy, LlamaCppUnavailableError } from './llamacpp/index.js';
 import { OpenAiPolicy, OpenAiPolicyError } from './openai/index.js';
 import { scriptedBehaviours } from './scripted/behaviours.js';
 import { ScriptedDiagnoserPolicy, scriptedDiagnosers } from './scripted/diagnosers.js';
@@ -12,7 +13,7 @@ export class UnknownPolicyError extends Error {
 
 /** Every policy spec fate understands, for help texts. */
 export function policySpecs(): string[] {
-  return ['tiny', 'tiny:PATH', 'openai:MODEL[@BASE_URL]', ...[...Object.keys(scriptedBehaviours), ...Object.keys(scriptedDiagnosers)].map((name) => `scripted:${name}`)];
+  return ['tiny', 'tiny:PATH', 'openai:MODEL[@BASE_URL]', 'llamacpp:PATH.gguf', ...[...Object.keys(scriptedBehaviours), ...Object.keys(scriptedDiagnosers)].map((name) => `scripted:${name}`)];
 }
 
 /** Whether the policy of `spec` reads the task handle of a request (reference policies do; models work from messages alone). */
@@ -50,6 +51,15 @@ export async function createPolicy(spec: string): Promise<Policy> {
       return OpenAiPolicy.fromSpec(spec, argument);
     } catch (error) {
       if (error instanceof OpenAiPolicyError) throw new UnknownPolicyError(error.message);
+      throw error;
+    }
+  }
+  if (kind === 'llamacpp') {
+    // llamacpp:PATH.gguf — a model exported with `fate export --format gguf`, run by node-llama-cpp (optional dependency).
+    try {
+      return await LlamaCppPolicy.load(argument, {}, spec);
+    } catch (error) {
+      if (error instanceof LlamaCppModelError || error instanceof LlamaCppUnavailableError) throw new UnknownPolicyError(error.message);
       throw error;
     }
   }
