@@ -17,8 +17,8 @@ export class TinyCheckpointError extends Error {
 }
 
 let sharedBackend: Promise<TensorBackend> | undefined;
-/** One jax-js backend per process (its worker pool is fixed when jax-js first loads). */
-function backend(): Promise<TensorBackend> {
+/** The jax-js backend the tiny policy runs on: one per process (its worker pool is fixed when jax-js first loads). */
+export function tinyBackend(): Promise<TensorBackend> {
   sharedBackend ??= createJaxBackend({ workers: false });
   return sharedBackend;
 }
@@ -35,7 +35,7 @@ export class TinyPolicy implements Policy {
     readonly name: string,
     readonly directory: string,
     readonly config: ModelConfig,
-    readonly parameters: ModelParameters,
+    private currentParameters: ModelParameters,
     readonly tokenizer: Tokenizer,
     private readonly sampler: Sampler,
     private readonly stopTokens: number[],
@@ -48,7 +48,7 @@ export class TinyPolicy implements Policy {
       const hint = path.resolve(directory) === baseCheckpointDirectory ? '; no base checkpoint is committed yet: build one with `fate pretrain --out models/base`' : '';
       throw new TinyCheckpointError(`${path.join(directory, 'config.json')}: not found, so ${directory} holds no checkpoint${hint}`);
     }
-    const device = await backend();
+    const device = await tinyBackend();
     let loaded;
     try {
       loaded = await loadModel(device, directory);
@@ -71,6 +71,25 @@ export class TinyPolicy implements Policy {
     const lengthBuckets = [...new Set([Math.min(256, maximum), Math.min(512, maximum), maximum])];
     const sampler = new Sampler(device, loaded.config, loaded.parameters, { lengthBuckets });
     return new TinyPolicy(name, directory, loaded.config, loaded.parameters, tokenizer, sampler, generationStopTokenIds(tokenizer), { ...evaluationDecoding, ...decoding });
+  }
+
+  /** The parameters it samples with (owned by whoever gave them; the loaded ones by the policy). */
+  get parameters(): ModelParameters {
+    return this.currentParameters;
+  }
+
+  /**
+   * Samples with other parameters of the same model config from now on (e.g. after a training
+   * step), keeping the compiled sampling programs. The caller keeps ownership of `parameters`.
+   */
+  useParameters(parameters: ModelParameters): void {
+    this.currentParameters = parameters;
+    this.sampler.useParameters(parameters);
+  }
+
+  /** Log-probability of every token after the first of each sequence, under the current parameters. */
+  score(sequences: readonly (readonly number[])[]): Promise<number[][]> {
+    return this.sampler.score(sequences);
   }
 
   async generate(requests: readonly PolicyRequest[]): Promise<PolicyResponse[]> {

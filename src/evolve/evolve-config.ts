@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { pfpoConfigSchema } from '../pfpo/pfpo-config.js';
+
+const count = z.number().int().nonnegative();
+const positive = z.number().int().positive();
+
+/** How many tasks of each kind a pool or an evaluation takes (null = every task of the split). */
+const kindCountsSchema = z
+  .object({
+    benign: count.nullable(),
+    attacked: count.nullable(),
+    harmful: count.nullable().describe('Harmful requests; the same number of benign twins is taken with them'),
+  })
+  .strict();
+export type KindCounts = z.infer<typeof kindCountsSchema>;
+
+/**
+ * Everything one `fate evolve` run does, per preset. Every method gets the same rollouts and the
+ * same number of updates (issue: baselines under the same budget).
+ */
+export const evolvePresetSchema = z
+  .object({
+    rounds: positive.describe('Self-evolution rounds (DESIGN §2: rollouts → failures → repairs → warmup → PFPO → dev)'),
+    seed: count.describe('Seed of task sampling, rollouts and training'),
+    pools: kindCountsSchema.describe('Train-split tasks rolled out each round to collect failures (DESIGN §2 step 1)'),
+    dev: kindCountsSchema.describe('Dev-split tasks evaluated after each round'),
+    test: kindCountsSchema.describe('Test-split tasks evaluated at the end (template families unseen in training)'),
+    repair: z
+      .object({
+        candidates: positive.describe('K, repair candidates per failure (DESIGN §2 step 2, default 8)'),
+        promptStyle: z.enum(['compact', 'plain']).describe('Repair prompt rendering: compact for the embedded policy'),
+        repairPrompt: z.boolean().describe('Train on (p_f, a*) (DESIGN §2: both by default)'),
+        originalPrompt: z.boolean().describe('Train on (x, a*), what the agent sees at deployment'),
+      })
+      .strict(),
+    supervised: z
+      .object({
+        steps: count.describe('Optimizer steps of the warmup on the repair buffer (stage 1) and of refusal-sft'),
+        peakLearningRate: z.number().positive(),
+      })
+      .strict(),
+    policyOptimization: z
+      .object({
+        prompts: count.describe('Training prompts per round, each sampled G times (stage 2)'),
+        steps: count.describe('Optimizer steps over the groups of a round'),
+        peakLearningRate: z.number().positive(),
+      })
+      .strict(),
+    pfpo: pfpoConfigSchema.describe('PFPO advantage and objective constants (DESIGN §2 step 4)'),
+  })
+  .strict();
+export type EvolvePreset = z.infer<typeof evolvePresetSchema>;
+
+const pfpoDefaults = pfpoConfigSchema.parse({});
+
+/**
+ * The presets. `smoke` proves the whole loop runs (CI); `default` is the README's main command,
+ * sized to finish in about 15 minutes on 2 cores; `full` uses the split's whole pools.
+ */
+export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> = {
+  smoke: {
+    rounds: 1,
+    seed: 0,
+    pools: { benign: 2, attacked: 4, harmful: 2 },
+    dev: { benign: 2, attacked: 2, harmful: 1 },
+    test: { benign: 2, attacked: 2, harmful: 1 },
+    repair: { candidates: 2, promptStyle: 'compact', repairPrompt: true, originalPrompt: true },
+    supervised: { steps: 2, peakLearningRate: 5e-4 },
+    policyOptimization: { prompts: 2, steps: 1, peakLearningRate: 2e-4 },
+    pfpo: { ...pfpoDefaults, groupSize: 2 },
+  },
+  default: {
+    rounds: 2,
+    seed: 0,
+    pools: { benign: 16, attacked: 32, harmful: 16 },
+    dev: { benign: 8, attacked: 16, harmful: 8 },
+    test: { benign: null, attacked: null, harmful: null },
+    repair: { candidates: 4, promptStyle: 'compact', repairPrompt: true, originalPrompt: true },
+    supervised: { steps: 30, peakLearningRate: 5e-4 },
+    policyOptimization: { prompts: 16, steps: 4, peakLearningRate: 2e-4 },
+    pfpo: { ...pfpoDefaults, groupSize: 4 },
+  },
+  full: {
+    rounds: 3,
+    seed: 0,
+    pools: { benign: null, attacked: null, harmful: null },
+    dev: { benign: null, attacked: null, harmful: null },
+    test: { benign: null, attacked: null, harmful: null },
+    repair: { candidates: 8, promptStyle: 'compact', repairPrompt: true, originalPrompt: true },
+    supervised: { steps: 200, peakLearningRate: 5e-4 },
+    policyOptimization: { prompts: 64, steps: 16, peakLearningRate: 2e-4 },
+    pfpo: pfpoDefaults,
+  },
+};
+/** A preset name. */
+export type EvolvePresetName = keyof typeof evolvePresets;
