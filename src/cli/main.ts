@@ -4,6 +4,7 @@ import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
 import { pretrainCommand } from './commands/pretrain.js';
 import { repairCommand } from './commands/repair.js';
+import { evolveCommand } from './commands/evolve.js';
 import { serveCommand } from './commands/serve.js';
 import { suitesCommand } from './commands/suites.js';
 import { UserError } from './user-error.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   program.addCommand(evalCommand().exitOverride());
   program.addCommand(suitesCommand().exitOverride());
   program.addCommand(pretrainCommand().exitOverride());
+  program.addCommand(evolveCommand().exitOverride());
   program.addCommand(repairCommand().exitOverride());
   program.addCommand(diagnoseCommand().exitOverride());
   program.addCommand(serveCommand().exitOverride());
