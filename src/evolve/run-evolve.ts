@@ -4,6 +4,7 @@ import { readDataFile } from '../envs/data-file.js';
 import { Random } from '../envs/random.js';
 import { suiteMetrics, type SuiteMetrics } from '../eval/metrics.js';
 import { hypervolume } from '../eval/hypervolume.js';
+import { diagnosisExamplesFromRepair } from '../diagnosis/repair-examples.js';
 import { withUserMessage } from '../fate/exports/conversation-split.js';
 import { mineFailures } from '../fate/failure-mining.js';
 import { defaultObjectiveThresholds } from '../fate/objective-thresholds.js';
@@ -410,6 +411,14 @@ function bufferConversations(entries: readonly ReplayBufferEntry[], preset: Evol
     const conversations: LearningConversation[] = [];
     if (preset.repair.repairPrompt) conversations.push({ messages: withUserMessage(entry.repair.messages, entry.repairPrompt), tools: entry.repair.tools, entities: task.entities });
     if (preset.repair.originalPrompt) conversations.push({ messages: withUserMessage(entry.repair.messages, entry.originalPrompt), tools: entry.repair.tools, entities: task.entities });
+    if (preset.repair.diagnosisExamples) {
+      const [failure] = mineFailures([{ task, trajectory: entry.failure, verdict: entry.failureVerdict, sample: 0 }]);
+      if (failure) {
+        for (const example of diagnosisExamplesFromRepair(failure, { trajectory: entry.repair, verdict: entry.repairVerdict }, { style: 'compact' })) {
+          conversations.push({ messages: example.messages, tools: example.tools, entities: example.entities });
+        }
+      }
+    }
     return conversations;
   });
 }
