@@ -84,7 +84,7 @@ export class TinyLearner {
 
   /** Loads a checkpoint to learn from (the loaded parameters are copied, so the checkpoint's policy stays as it was). */
   static async load(directory: string, name = 'tiny'): Promise<TinyLearner> {
-    const policy = await TinyPolicy.load(directory, { batchSize: 16 }, name);
+    const policy = await TinyPolicy.load(directory, {}, name);
     const backend = await tinyBackend();
     const loaded = policy.parameters;
     const parameters = await copyParameters(backend, loaded, policy);
