@@ -38,6 +38,7 @@ export type EvolveEvent =
   | { kind: 'phase-start'; label: string }
   | { kind: 'phase-done'; label: string; seconds: number; detail: string }
   | { kind: 'phase-resumed'; label: string }
+  | { kind: 'phase-shared'; label: string; from: string }
   | { kind: 'progress'; label: string; done: number; total: number };
 
 /** What {@link runEvolve} needs. */
@@ -209,7 +210,7 @@ export async function runEvolve(options: EvolveOptions): Promise<EvolveSummary> 
       if (usesRollouts(method)) {
         const key = round === 1 ? 'shared/round-1/rollouts' : `${method}/round-${round}/rollouts`;
         if (round === 1 && ledger.has(key) && pending === 'base') {
-          emit({ kind: 'phase-resumed', label: `${prefix} · rollouts` });
+          emit({ kind: 'phase-shared', label: `${prefix} · rollouts`, from: 'the base' });
         } else {
           await phase(key, `${prefix} · rollouts`, async () => {
             const { result, detail, episodes: stored } = await rollouts(`${prefix} · rollouts`, round);
@@ -226,7 +227,7 @@ export async function runEvolve(options: EvolveOptions): Promise<EvolveSummary> 
         const key = round === 1 ? 'shared/round-1/repairs' : `${method}/round-${round}/repairs`;
         let repairResult: RepairPhaseResult;
         if (round === 1 && ledger.has(key) && pending === 'base') {
-          emit({ kind: 'phase-resumed', label: `${prefix} · repairs` });
+          emit({ kind: 'phase-shared', label: `${prefix} · repairs`, from: 'the base' });
           repairResult = ledger.get<{ result: RepairPhaseResult }>(key).result;
         } else {
           repairResult = await phase(key, `${prefix} · repairs`, async () => {

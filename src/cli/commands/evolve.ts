@@ -124,6 +124,7 @@ async function runEvolveCommand(options: EvolveCommandOptions): Promise<void> {
     progress = null;
     progressLabel = '';
     if (event.kind === 'phase-resumed') process.stderr.write(`${event.label}: done earlier (resumed)\n`);
+    if (event.kind === 'phase-shared') process.stderr.write(`${event.label}: shared (round 1 starts from ${event.from} for every method)\n`);
     if (event.kind === 'phase-done') process.stderr.write(`${event.label}: ${event.detail} (${event.seconds.toFixed(1)} s)\n`);
   };
 
