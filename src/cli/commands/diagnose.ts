@@ -9,11 +9,11 @@ import { readDiagnosisData } from '../../diagnosis/read-diagnosis-data.js';
 import type { DiagnosisRecord } from '../../diagnosis/record.js';
 import { spreadEvenly } from '../../diagnosis/spread.js';
 import { buildDiagnosisSuite } from '../../diagnosis/suite.js';
-import { createPolicy, UnknownPolicyError } from '../../policies/registry.js';
 import { splitSchema, type Split } from '../../suites/split.js';
 import { loadConfig } from '../config.js';
 import { diagnosisTable } from '../diagnosis-table.js';
 import { startProgress, type Progress } from '../progress.js';
+import { policyFromSpec } from '../policy-from-spec.js';
 import { UserError } from '../user-error.js';
 import { parseNonNegativeInteger } from './parse-integer.js';
 
@@ -93,13 +93,7 @@ async function runDiagnose(options: DiagnoseCommandOptions): Promise<void> {
   const started = Date.now();
   if ((options.data === undefined) === (options.suite === undefined)) throw new UserError('give either --data FILE or --suite diagnosis');
   const config = loadConfig(options.config);
-  let policy;
-  try {
-    policy = await createPolicy(options.policy);
-  } catch (error) {
-    if (error instanceof UnknownPolicyError) throw new UserError(error.message);
-    throw error;
-  }
+  const policy = await policyFromSpec(options.policy);
   const promptStyle = options.promptStyle ?? defaultDiagnosisPromptStyle(options.policy);
   const split = options.data === undefined ? (options.split ?? 'test') : (options.split ?? null);
   const seed = options.data === undefined ? (options.seed ?? config.seed ?? 0) : null;

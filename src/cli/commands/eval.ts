@@ -3,7 +3,6 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { evaluatePolicy } from '../../eval/evaluate.js';
 import { suiteMetrics } from '../../eval/metrics.js';
-import { createPolicy, UnknownPolicyError } from '../../policies/registry.js';
 import { generateTasks, type SuiteSelection } from '../../suites/generate.js';
 import type { Split } from '../../suites/split.js';
 import { newRunId, RunStore } from '../../store/run-store.js';
@@ -11,6 +10,7 @@ import { trajectoryToJsonLine } from '../../trajectory/jsonl.js';
 import { loadConfig } from '../config.js';
 import { metricsTable } from '../metrics-table.js';
 import { startProgress } from '../progress.js';
+import { policyFromSpec } from '../policy-from-spec.js';
 import { UserError } from '../user-error.js';
 import { parseNonNegativeInteger } from './parse-integer.js';
 
@@ -52,13 +52,7 @@ function spread<T>(items: readonly T[], limit: number | undefined): T[] {
 
 async function runEval(options: EvalOptions): Promise<void> {
   const config = loadConfig(options.config);
-  let policy;
-  try {
-    policy = await createPolicy(options.policy);
-  } catch (error) {
-    if (error instanceof UnknownPolicyError) throw new UserError(error.message);
-    throw error;
-  }
+  const policy = await policyFromSpec(options.policy);
   const seed = options.seed ?? config.seed ?? 0;
   const tasks = spread(generateTasks({ suite: options.suite, split: options.split, seed, sizes: config.suites ?? {} }), options.limit);
   if (tasks.length === 0) throw new UserError('no tasks to run (check --limit)');

@@ -13,13 +13,13 @@ import { repairAttemptStatistics, type RepairSummary } from '../../fate/repair-s
 import type { RepairPromptStyle } from '../../fate/repair-template.js';
 import { defaultTieBreakName, tieBreakByName, tieBreakFunctions } from '../../fate/tie-break.js';
 import { writeRepairExports } from '../../fate/exports/write-exports.js';
-import { createPolicy, UnknownPolicyError } from '../../policies/registry.js';
 import type { Task } from '../../suites/task.js';
 import { RunStore } from '../../store/run-store.js';
 import type { ControlScope } from '../../verifiers/control.js';
 import { objectiveNames, type ObjectiveName } from '../../verifiers/score.js';
 import { loadConfig } from '../config.js';
 import { startProgress } from '../progress.js';
+import { policyFromSpec } from '../policy-from-spec.js';
 import { UserError } from '../user-error.js';
 import { parseNonNegativeInteger } from './parse-integer.js';
 
@@ -176,13 +176,7 @@ async function runRepair(options: RepairCommandOptions): Promise<void> {
   try {
     const { scored, policy: runPolicy } = scoredEpisodes(store, options.phase);
     const policySpec = options.policy ?? runPolicy;
-    let policy;
-    try {
-      policy = await createPolicy(policySpec);
-    } catch (error) {
-      if (error instanceof UnknownPolicyError) throw new UserError(error.message);
-      throw error;
-    }
+    const policy = await policyFromSpec(policySpec);
     const promptStyle: RepairPromptStyle = options.promptStyle ?? (policySpec.startsWith('tiny') ? 'compact' : 'plain');
     const failures = mineFailures(scored, thresholds);
     round = store.startRepairRound(policy.name, { ...options, thresholds, promptStyle });

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { createPolicy, policyReadsTask, UnknownPolicyError } from '../../policies/registry.js';
+import { policyReadsTask } from '../../policies/registry.js';
 import { startServer, type RunningServer } from '../../serve/index.js';
+import { policyFromSpec } from '../policy-from-spec.js';
 import { UserError } from '../user-error.js';
 
 interface ServeCommandOptions {
@@ -39,13 +40,7 @@ export function serveCommand(): Command {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--name <model>', 'model name clients send (default: the policy spec)')
     .action(async (options: ServeCommandOptions) => {
-      let policy;
-      try {
-        policy = await createPolicy(options.policy);
-      } catch (error) {
-        if (error instanceof UnknownPolicyError) throw new UserError(error.message);
-        throw error;
-      }
+      const policy = await policyFromSpec(options.policy);
       let server: RunningServer;
       try {
         server = await startServer({
