@@ -9,7 +9,8 @@ import { corpusTexts } from '../src/organism/corpus-sequences.js';
 import { organismRecipeSchema } from '../src/organism/organism-recipe.js';
 import { writeCorpusEpisodes } from '../src/organism/write-corpus.js';
 import { createPolicy, UnknownPolicyError } from '../src/policies/registry.js';
-import { tinyChatSpecialTokens } from '../src/policies/tiny/chat-template/index.js';
+import { loadTinyChatTemplate, renderPrompt, templateTokenIds, tinyChatSpecialTokens } from '../src/policies/tiny/chat-template/index.js';
+import { TinyPolicy } from '../src/policies/tiny/tiny-policy.js';
 import { generateTasks } from '../src/suites/generate.js';
 import { runCli } from './support/run-cli.js';
 
@@ -39,6 +40,25 @@ describe('tiny policy', () => {
         expect(first.logProbs?.length).toBe(first.tokenIds?.length);
       }
     }
+  }, 300_000);
+
+  it('with slotConstraint "seen" never emits a slot that stands for nothing yet', async () => {
+    const policy = await TinyPolicy.load(checkpoint, { slotConstraint: 'seen', maxNewTokens: 64 });
+    const slots = templateTokenIds(policy.tokenizer, loadTinyChatTemplate()).slots;
+    const tasks = generateTasks({ suite: 'injection', split: 'dev', seed: 0 }).slice(0, 8);
+    const requests = tasks.map((task) => ({ episodeId: task.id, messages: [{ role: 'system' as const, content: task.system }, { role: 'user' as const, content: task.prompt }], tools: [], entities: task.entities, task }));
+    const responses = await policy.generate(requests);
+    const unconstrained = await (await TinyPolicy.load(checkpoint, { maxNewTokens: 64 })).generate(requests);
+    responses.forEach((response, index) => {
+      const used = renderPrompt(requests[index]!.messages, [], requests[index]!.entities, { tokenizer: policy.tokenizer }).slotMap.values.length;
+      const forbidden = new Set(slots.slice(used));
+      expect(response.tokenIds!.some((id) => forbidden.has(id))).toBe(false);
+    });
+    // The random model does emit unused slots when unconstrained, so the check above can fail.
+    expect(unconstrained.some((response, index) => {
+      const used = renderPrompt(requests[index]!.messages, [], requests[index]!.entities, { tokenizer: policy.tokenizer }).slotMap.values.length;
+      return response.tokenIds!.some((id) => slots.slice(used).includes(id));
+    })).toBe(true);
   }, 300_000);
 
   it('names the file when a checkpoint is missing or corrupt', async () => {

@@ -11,6 +11,10 @@ export const decodingSchema = z
     topP: z.number().gt(0).max(1).default(1).describe('Nucleus sampling mass (1 = off)'),
     seed: z.number().int().nonnegative().default(0).describe('Seed of the sampling streams'),
     maxNewTokens: z.number().int().positive().default(160).describe('Most tokens of one assistant turn'),
+    slotConstraint: z
+      .enum(['none', 'seen'])
+      .default('none')
+      .describe('`seen`: the policy may only emit entity slots that already stand for a value in the conversation (constrained decoding, DESIGN §7); `none`: any slot'),
     batchSize: z.number().int().positive().default(8).describe('Rows generated together: every (rows, prompt length) shape compiles its own programs in the 32-bit wasm heap; 64 rows × 1024 tokens exhausts it'),
   })
   .strict();

@@ -5,7 +5,7 @@ import { projectRoot } from '../../envs/data-file.js';
 import { hashString } from '../../envs/random.js';
 import { CheckpointError, createJaxBackend, loadModel, Sampler, type ModelConfig, type ModelParameters, type TensorBackend } from '../../nn/index.js';
 import { tokenizerFromJson, type Tokenizer } from '../../nn/tokenizer/index.js';
-import { generationStopTokenIds, parseAssistantOutput, renderPrompt } from './chat-template/index.js';
+import { generationStopTokenIds, loadTinyChatTemplate, parseAssistantOutput, renderPrompt, templateTokenIds } from './chat-template/index.js';
 import { evaluationDecoding, type Decoding } from './decoding.js';
 
 /** Where the committed base checkpoint lives. */
@@ -92,6 +92,15 @@ export class TinyPolicy implements Policy {
     return this.sampler.score(sequences);
   }
 
+  /** Every token id except the entity slots from `usedSlots` on (slots that stand for nothing yet). */
+  private allowedTokens(usedSlots: number): Int32Array {
+    const slotIds = templateTokenIds(this.tokenizer, loadTinyChatTemplate()).slots;
+    const forbidden = new Set(slotIds.slice(usedSlots));
+    const allowed: number[] = [];
+    for (let id = 0; id < this.config.vocabSize; id++) if (!forbidden.has(id)) allowed.push(id);
+    return Int32Array.from(allowed);
+  }
+
   async generate(requests: readonly PolicyRequest[]): Promise<PolicyResponse[]> {
     const responses: PolicyResponse[] = new Array(requests.length);
     const limit = this.config.maxSequence - this.decoding.maxNewTokens;
@@ -116,8 +125,10 @@ export class TinyPolicy implements Policy {
         prompts.push(prompts[0]!);
         seeds.push(seeds[0]!);
       }
+      const allowed = this.decoding.slotConstraint === 'seen' ? chunk.map((index) => this.allowedTokens(rendered[index]!.slotMap.values.length)) : undefined;
       const rows = await this.sampler.generate({
         prompts,
+        ...(allowed ? { allowedTokens: (row: number) => allowed[row] ?? allowed[0] } : {}),
         // Each episode's stream depends only on the seed, the episode and the turn, not on batching.
         rowSeeds: seeds,
         maxNewTokens: this.decoding.maxNewTokens,
