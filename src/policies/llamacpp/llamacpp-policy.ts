@@ -4,7 +4,8 @@ import { hashString } from '../../envs/random.js';
 import { GgufError, ggufMetadataValue, readGgufHeader, tokenizerFromGguf } from '../../export/index.js';
 import { chooseToken, SeededRandom } from '../../nn/index.js';
 import type { Tokenizer } from '../../nn/tokenizer/index.js';
-import { generationStopTokenIds, parseAssistantOutput, renderPrompt } from '../tiny/chat-template/index.js';
+import { generationStopTokenIds, parseAssistantOutput } from '../tiny/chat-template/index.js';
+import { promptsWithinContext } from '../tiny/prompts-within-context.js';
 import { evaluationDecoding, type Decoding } from '../tiny/decoding.js';
 import { float32ContextOptions, llamaCppRuntime, type LlamaCppContext, type LlamaCppModel, type LlamaCppSequence } from './node-llama-cpp-runtime.js';
 
@@ -85,18 +86,7 @@ export class LlamaCppPolicy implements Policy {
   }
 
   async generate(requests: readonly PolicyRequest[]): Promise<PolicyResponse[]> {
-    const responses: PolicyResponse[] = new Array(requests.length);
-    const limit = this.contextLength - this.decoding.maxNewTokens;
-    const rendered = requests.map((request) => renderPrompt(request.messages, request.tools, request.entities, { tokenizer: this.tokenizer }));
-    const runnable: number[] = [];
-    rendered.forEach((prompt, index) => {
-      if (prompt.tokenIds.length > limit) {
-        responses[index] = {
-          message: { role: 'assistant', content: null },
-          error: `context overflow: the prompt has ${prompt.tokenIds.length} tokens, at most ${limit} fit`,
-        };
-      } else runnable.push(index);
-    });
+    const { rendered, runnable, responses } = promptsWithinContext(requests, this.tokenizer, this.contextLength - this.decoding.maxNewTokens);
     for (let start = 0; start < runnable.length; start += this.sequences.length) {
       const chunk = runnable.slice(start, start + this.sequences.length);
       await Promise.all(

@@ -5,7 +5,8 @@ import { projectRoot } from '../../envs/data-file.js';
 import { hashString } from '../../envs/random.js';
 import { CheckpointError, createJaxBackend, loadModel, Sampler, type ModelConfig, type ModelParameters, type TensorBackend } from '../../nn/index.js';
 import { tokenizerFromJson, type Tokenizer } from '../../nn/tokenizer/index.js';
-import { generationStopTokenIds, loadTinyChatTemplate, parseAssistantOutput, renderPrompt, templateTokenIds } from './chat-template/index.js';
+import { generationStopTokenIds, loadTinyChatTemplate, parseAssistantOutput, templateTokenIds } from './chat-template/index.js';
+import { promptsWithinContext } from './prompts-within-context.js';
 import { evaluationDecoding, type Decoding } from './decoding.js';
 
 /** Where the committed base checkpoint lives. */
@@ -94,26 +95,22 @@ export class TinyPolicy implements Policy {
 
   /** Every token id except the entity slots from `usedSlots` on (slots that stand for nothing yet). */
   private allowedTokens(usedSlots: number): Int32Array {
+    const cached = this.allowedBySlotCount.get(usedSlots);
+    if (cached) return cached;
     const slotIds = templateTokenIds(this.tokenizer, loadTinyChatTemplate()).slots;
     const forbidden = new Set(slotIds.slice(usedSlots));
     const allowed: number[] = [];
     for (let id = 0; id < this.config.vocabSize; id++) if (!forbidden.has(id)) allowed.push(id);
-    return Int32Array.from(allowed);
+    const result = Int32Array.from(allowed);
+    this.allowedBySlotCount.set(usedSlots, result);
+    return result;
   }
 
+  /** Allowed token ids by number of slots in use (the slot constraint), computed once each. */
+  private readonly allowedBySlotCount = new Map<number, Int32Array>();
+
   async generate(requests: readonly PolicyRequest[]): Promise<PolicyResponse[]> {
-    const responses: PolicyResponse[] = new Array(requests.length);
-    const limit = this.config.maxSequence - this.decoding.maxNewTokens;
-    const rendered = requests.map((request) => renderPrompt(request.messages, request.tools, request.entities, { tokenizer: this.tokenizer }));
-    const runnable: number[] = [];
-    rendered.forEach((prompt, index) => {
-      if (prompt.tokenIds.length > limit) {
-        responses[index] = {
-          message: { role: 'assistant', content: null },
-          error: `context overflow: the prompt has ${prompt.tokenIds.length} tokens, at most ${limit} fit`,
-        };
-      } else runnable.push(index);
-    });
+    const { rendered, runnable, responses } = promptsWithinContext(requests, this.tokenizer, this.config.maxSequence - this.decoding.maxNewTokens);
     for (let start = 0; start < runnable.length; start += this.decoding.batchSize) {
       const chunk = runnable.slice(start, start + this.decoding.batchSize);
       const turns = chunk.map((index) => requests[index]!.messages.filter((message) => message.role === 'assistant').length);
