@@ -19,7 +19,7 @@ export const pretrainConfigSchema = z
     training: z
       .object({
         seed: z.number().int().nonnegative().default(0),
-        steps: z.number().int().positive().default(1600),
+        steps: z.number().int().positive().default(2300),
         tokensPerMicroBatch: z.number().int().positive().default(2048).describe('Rows × bucket length of one micro-batch (the wasm heap is 32-bit: keep it ≤ ~3k at d 128)'),
         microBatchesPerStep: z.number().int().positive().default(1).describe('Micro-batches accumulated per optimizer step'),
         peakLearningRate: z.number().positive().default(2e-3),
@@ -27,6 +27,11 @@ export const pretrainConfigSchema = z
         weightDecay: z.number().min(0).default(0.01),
         maximumGradientNorm: z.number().min(0).default(1),
         lengthBuckets: z.array(z.number().int().positive()).min(1).default([256, 384, 512, 768]),
+        slotLossWeight: z
+          .number()
+          .min(0)
+          .default(3)
+          .describe('Loss weight of assistant tokens that are entity slots (which value to copy: the payee or the attacker, the total or a line item). Copying is what a tiny model learns last; extra weight puts the gradient there'),
         contextLossWeight: z.number().min(0).max(1).default(0.2).describe('Loss weight of non-assistant tokens (user turns, tool results); assistant tokens weigh 1. A little language modelling of tool results teaches the copying the assistant needs'),
         checkpointEvery: z.number().int().positive().default(250),
         logEvery: z.number().int().positive().default(25),
@@ -35,7 +40,7 @@ export const pretrainConfigSchema = z
       .strict()
       .default({
         seed: 0,
-        steps: 1600,
+        steps: 2300,
         tokensPerMicroBatch: 2048,
         microBatchesPerStep: 1,
         peakLearningRate: 2e-3,
@@ -43,6 +48,7 @@ export const pretrainConfigSchema = z
         weightDecay: 0.01,
         maximumGradientNorm: 1,
         lengthBuckets: [256, 384, 512, 768],
+        slotLossWeight: 3,
         contextLossWeight: 0.2,
         checkpointEvery: 250,
         logEvery: 25,

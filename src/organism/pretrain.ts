@@ -3,7 +3,8 @@ import path from 'node:path';
 import { Random } from '../envs/random.js';
 import { createJaxBackend, initializeParameters, parameterCount, parseModelConfig, saveModel, Trainer, type ModelConfig } from '../nn/index.js';
 import { tokenizerToJsonText, trainTokenizer } from '../nn/tokenizer/index.js';
-import { tinyChatSpecialTokens } from '../policies/tiny/chat-template/index.js';
+import { learnArgumentKinds, writeArgumentKinds } from '../policies/tiny/argument-kinds.js';
+import { loadTinyChatTemplate, templateTokenIds, tinyChatSpecialTokens } from '../policies/tiny/chat-template/index.js';
 import { corpusSequences, corpusTexts, type CorpusSequence } from './corpus-sequences.js';
 import type { PretrainConfig } from './pretrain-config.js';
 import { writeRepairExamples } from './repair-examples.js';
@@ -58,6 +59,11 @@ export async function pretrain(config: PretrainConfig, outputDirectory: string, 
   for (const episode of repairs) behaviours[`repair ${episode.behaviour}`] = (behaviours[`repair ${episode.behaviour}`] ?? 0) + 1;
   onEvent({ kind: 'corpus-done', episodes: episodes.length, behaviours });
 
+  const argumentKinds = learnArgumentKinds(
+    plain.map((episode) => ({ messages: episode.trajectory.messages, entities: episode.task.entities })),
+    loadTinyChatTemplate(),
+  );
+
   const tokenizerStarted = Date.now();
   const tokenizer = trainTokenizer(corpusTexts(episodes), { vocabSize: config.tokenizerVocabularySize, specialTokens: tinyChatSpecialTokens() });
   onEvent({ kind: 'tokenizer-done', vocabularySize: tokenizer.vocabularySize, seconds: (Date.now() - tokenizerStarted) / 1000 });
@@ -81,6 +87,8 @@ export async function pretrain(config: PretrainConfig, outputDirectory: string, 
     maximumGradientNorm: training.maximumGradientNorm,
     lengthBuckets: training.lengthBuckets.filter((length) => length <= modelConfig.maxSequence),
   });
+  const slotTokens = new Set(templateTokenIds(tokenizer, loadTinyChatTemplate()).slots);
+  const lossWeight = (token: number, assistant: number): number => (assistant !== 1 ? training.contextLossWeight : slotTokens.has(token) ? training.slotLossWeight : 1);
   const groups = [...bucketed(sequences, training.lengthBuckets).entries()];
   const weights = groups.map(([length, group]) => length * group.length);
   const totalWeight = weights.reduce((total, weight) => total + weight, 0);
@@ -100,7 +108,7 @@ export async function pretrain(config: PretrainConfig, outputDirectory: string, 
       return {
         ids: rows.map((row) => row.tokenIds.slice(0, -1)),
         targets: rows.map((row) => row.tokenIds.slice(1)),
-        mask: rows.map((row) => row.assistantMask.slice(1).map((assistant) => (assistant === 1 ? 1 : training.contextLossWeight))),
+        mask: rows.map((row) => row.assistantMask.slice(1).map((assistant, index) => lossWeight(row.tokenIds[index + 1]!, assistant))),
       };
     });
     const report = await trainer.train(microBatches);
@@ -112,11 +120,13 @@ export async function pretrain(config: PretrainConfig, outputDirectory: string, 
     if (step % training.checkpointEvery === 0) {
       const directory = path.join(outputDirectory, 'checkpoints', `step-${String(step).padStart(6, '0')}`);
       await saveModel(backend, directory, modelConfig, trainer.parameters, tokenizerJson);
+      await writeArgumentKinds(directory, argumentKinds);
       onEvent({ kind: 'checkpoint', step, directory });
     }
   }
   await saveModel(backend, outputDirectory, modelConfig, trainer.parameters, tokenizerJson);
   await mkdir(outputDirectory, { recursive: true });
+  await writeArgumentKinds(outputDirectory, argumentKinds);
   await writeFile(
     path.join(outputDirectory, 'pretrain.json'),
     `${JSON.stringify({ config, steps: step, finalLoss: loss, seconds: (Date.now() - started) / 1000, behaviours, sequences: sequences.length, dropped }, null, 2)}\n`,

@@ -12,14 +12,26 @@ export interface PromptsWithinContext {
   responses: PolicyResponse[];
 }
 
+/** Tool-result budgets (tokens) tried, in order, after the template's own when a prompt does not fit. */
+export const fallbackToolResultBudgets: readonly number[] = [64, 40, 24];
+
 /**
  * Renders each request and sets aside those whose prompt is longer than `limit` tokens (context
- * length minus the generation budget): they get an empty assistant message with a
- * context-overflow error, which the verifiers score; nothing is thrown.
+ * length minus the generation budget). A prompt that does not fit is rendered again with tool
+ * results cut shorter ({@link fallbackToolResultBudgets}: head and tail kept, as always); one that
+ * still does not fit gets an empty assistant message with a context-overflow error, which the
+ * verifiers score; nothing is thrown.
  */
 export function promptsWithinContext(requests: readonly PolicyRequest[], tokenizer: TemplateTokenizer, limit: number): PromptsWithinContext {
   const responses: PolicyResponse[] = new Array(requests.length);
-  const rendered = requests.map((request) => renderPrompt(request.messages, request.tools, request.entities, { tokenizer }));
+  const rendered = requests.map((request) => {
+    let prompt = renderPrompt(request.messages, request.tools, request.entities, { tokenizer });
+    for (const toolResultTokenBudget of fallbackToolResultBudgets) {
+      if (prompt.tokenIds.length <= limit) break;
+      prompt = renderPrompt(request.messages, request.tools, request.entities, { tokenizer, toolResultTokenBudget });
+    }
+    return prompt;
+  });
   const runnable: number[] = [];
   rendered.forEach((prompt, index) => {
     if (prompt.tokenIds.length > limit) {

@@ -6,6 +6,8 @@ import { hashString } from '../../envs/random.js';
 import { CheckpointError, createJaxBackend, loadModel, Sampler, type ModelConfig, type ModelParameters, type TensorBackend } from '../../nn/index.js';
 import { tokenizerFromJson, type Tokenizer } from '../../nn/tokenizer/index.js';
 import { generationStopTokenIds, loadTinyChatTemplate, parseAssistantOutput, templateTokenIds } from './chat-template/index.js';
+import { readArgumentKinds, type ArgumentKinds } from './argument-kinds.js';
+import { GrammarConstraint } from './grammar-constraint.js';
 import { promptsWithinContext } from './prompts-within-context.js';
 import { evaluationDecoding, type Decoding } from './decoding.js';
 
@@ -41,6 +43,7 @@ export class TinyPolicy implements Policy {
     private readonly sampler: Sampler,
     private readonly stopTokens: number[],
     readonly decoding: Decoding,
+    readonly argumentKinds: ArgumentKinds,
   ) {}
 
   /** Loads the checkpoint in `directory` (default: the committed base). */
@@ -71,7 +74,13 @@ export class TinyPolicy implements Policy {
     const maximum = loaded.config.maxSequence;
     const lengthBuckets = [...new Set([Math.min(256, maximum), Math.min(512, maximum), maximum])];
     const sampler = new Sampler(device, loaded.config, loaded.parameters, { lengthBuckets });
-    return new TinyPolicy(name, directory, loaded.config, loaded.parameters, tokenizer, sampler, generationStopTokenIds(tokenizer), { ...evaluationDecoding, ...decoding });
+    let argumentKinds: ArgumentKinds;
+    try {
+      argumentKinds = readArgumentKinds(directory);
+    } catch (error) {
+      throw new TinyCheckpointError((error as Error).message);
+    }
+    return new TinyPolicy(name, directory, loaded.config, loaded.parameters, tokenizer, sampler, generationStopTokenIds(tokenizer), { ...evaluationDecoding, ...decoding }, argumentKinds);
   }
 
   /** The parameters it samples with (owned by whoever gave them; the loaded ones by the policy). */
@@ -123,9 +132,19 @@ export class TinyPolicy implements Policy {
         seeds.push(seeds[0]!);
       }
       const allowed = this.decoding.slotConstraint === 'seen' ? chunk.map((index) => this.allowedTokens(rendered[index]!.slotMap.values.length)) : undefined;
+      const template = loadTinyChatTemplate();
+      const grammars =
+        this.decoding.grammar === 'tool-calls'
+          ? chunk.map((index) => new GrammarConstraint(this.tokenizer, template, requests[index]!, rendered[index]!.slotMap.values, this.argumentKinds))
+          : undefined;
+      const allowedTokens = grammars
+        ? (row: number, generated: readonly number[]) => grammars[row]?.allowed(generated)
+        : allowed
+          ? (row: number) => allowed[row] ?? allowed[0]
+          : undefined;
       const rows = await this.sampler.generate({
         prompts,
-        ...(allowed ? { allowedTokens: (row: number) => allowed[row] ?? allowed[0] } : {}),
+        ...(allowedTokens ? { allowedTokens } : {}),
         // Each episode's stream depends only on the seed, the episode and the turn, not on batching.
         rowSeeds: seeds,
         maxNewTokens: this.decoding.maxNewTokens,

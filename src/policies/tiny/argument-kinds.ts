@@ -1,0 +1,130 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { entityKindSchema, type Entity, type EntityKind } from '../../envs/entity.js';
+import type { ChatMessage } from '../../trajectory/message.js';
+import { EntityMatcher } from './chat-template/entity-matcher.js';
+import type { TinyChatTemplate } from './chat-template/index.js';
+
+/** The file a checkpoint keeps its argument kinds in. */
+export const argumentKindsFile = 'argument-kinds.json';
+
+/** Kind given to record ids (`email-45`, `tx-812`) matched by the template's pattern. */
+export const recordIdKind: EntityKind = 'identifier';
+
+/**
+ * The tool arguments the pretraining corpus used, keyed `tool.parameter`, and which of them
+ * carry one entity and of which kinds: an argument whose values were (almost) always one whole
+ * entity — an IBAN, an e-mail id, a file name — is a reference, not free text. Decoding with
+ * the tool-call grammar then writes such an argument as one slot of those kinds (the model still
+ * picks which entity: the payee's IBAN or the attacker's, never half of one), and leaves out
+ * optional arguments of a known tool that the corpus never used.
+ */
+export const argumentKindsSchema = z.record(
+  z.string(),
+  z.object({
+    kinds: z.array(entityKindSchema).min(1).optional().describe('Entity kinds its values had, when (almost) all were one whole entity; absent for free values'),
+    share: z.number().min(0).max(1).describe('Share of its values that were one whole entity'),
+    count: z.number().int().positive().describe('How many values were seen'),
+  }),
+);
+export type ArgumentKinds = z.infer<typeof argumentKindsSchema>;
+
+/** A conversation to learn from: its messages and the episode's registered entities. */
+export interface KindSource {
+  messages: readonly ChatMessage[];
+  entities: readonly Entity[];
+}
+
+/** The values of one argument: strings and numbers, and the items of arrays. */
+function leafValues(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value === 'number') return [String(value)];
+  if (Array.isArray(value)) return value.flatMap((item) => (typeof item === 'string' || typeof item === 'number' ? [String(item)] : []));
+  return [];
+}
+
+/**
+ * Learns {@link ArgumentKinds} from conversations: for every argument of every valid tool call,
+ * how often it was used, how often its value is exactly one registered entity (or record id) and
+ * of which kinds. Arguments seen fewer than `minimumCount` times, or whole entities less than
+ * `minimumShare` of the time, get no kinds (free values).
+ */
+export function learnArgumentKinds(
+  sources: Iterable<KindSource>,
+  template: TinyChatTemplate,
+  options: { minimumShare?: number; minimumCount?: number } = {},
+): ArgumentKinds {
+  const minimumShare = options.minimumShare ?? 0.9;
+  const minimumCount = options.minimumCount ?? 5;
+  const tallies = new Map<string, { count: number; whole: number; kinds: Set<EntityKind> }>();
+  const recordId = template.recordIdPattern ? new RegExp(`^(?:${template.recordIdPattern})$`, 'u') : undefined;
+  for (const source of sources) {
+    const kindByValue = new Map<string, EntityKind>();
+    for (const entity of source.entities) if (!kindByValue.has(entity.value)) kindByValue.set(entity.value, entity.kind);
+    for (const message of source.messages) {
+      if (message.role !== 'assistant') continue;
+      for (const call of message.tool_calls ?? []) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(call.function.arguments);
+        } catch {
+          continue;
+        }
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) continue;
+        for (const [parameter, value] of Object.entries(parsed as Record<string, unknown>)) {
+          const key = `${call.function.name}.${parameter}`;
+          const tally = tallies.get(key) ?? { count: 0, whole: 0, kinds: new Set<EntityKind>() };
+          tallies.set(key, tally);
+          for (const leaf of leafValues(value)) {
+            tally.count += 1;
+            const kind = kindByValue.get(leaf) ?? (recordId?.test(leaf) ? recordIdKind : undefined);
+            if (kind === undefined) continue;
+            tally.whole += 1;
+            tally.kinds.add(kind);
+          }
+        }
+      }
+    }
+  }
+  const result: ArgumentKinds = {};
+  for (const [key, tally] of [...tallies.entries()].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))) {
+    const share = tally.count === 0 ? 0 : tally.whole / tally.count;
+    if (tally.count === 0) continue;
+    const reference = tally.count >= minimumCount && share >= minimumShare;
+    result[key] = { ...(reference ? { kinds: [...tally.kinds].sort() } : {}), share: Math.round(share * 1000) / 1000, count: tally.count };
+  }
+  return result;
+}
+
+/** The kind of each slot value of a rendered conversation: registered entities first, then record ids. */
+export function slotKinds(values: readonly string[], entities: readonly Entity[], template: TinyChatTemplate): (EntityKind | undefined)[] {
+  const kindByValue = new Map<string, EntityKind>();
+  for (const entity of entities) if (!kindByValue.has(entity.value)) kindByValue.set(entity.value, entity.kind);
+  const matcher = template.recordIdPattern ? new EntityMatcher([], template.recordIdPattern) : undefined;
+  return values.map((value) => kindByValue.get(value) ?? (matcher?.segment(value).length === 1 && matcher.segment(value)[0]!.kind === 'entity' ? recordIdKind : undefined));
+}
+
+/** Reads a checkpoint's argument kinds; `{}` when the checkpoint has none. Throws a one-line error naming the file when it is malformed. */
+export function readArgumentKinds(directory: string): ArgumentKinds {
+  const file = path.join(directory, argumentKindsFile);
+  if (!existsSync(file)) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = argumentKindsSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Writes argument kinds into a checkpoint directory. */
+export async function writeArgumentKinds(directory: string, kinds: ArgumentKinds): Promise<void> {
+  await writeFile(path.join(directory, argumentKindsFile), `${JSON.stringify(kinds, null, 2)}\n`);
+}

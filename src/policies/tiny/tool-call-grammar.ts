@@ -1,0 +1,343 @@
+import type { EntityKind } from '../../envs/entity.js';
+import type { OpenAiTool } from '../../trajectory/message.js';
+import type { ArgumentKinds } from './argument-kinds.js';
+
+/**
+ * What an assistant turn of the tiny policy may look like, as a character-level automaton over
+ * the turn's symbols (text characters and special tokens): either a text answer, or one or more
+ * tool calls in the template's layout — an offered tool's name, then a compact JSON object whose
+ * keys are that tool's parameters (each at most once, every required one present) and whose
+ * values have the parameter's JSON type (strings, numbers, integers, booleans, enums, arrays of
+ * strings or numbers). Entity slots may stand in strings and text, and in number positions when
+ * the value they stand for is a number. It is the tool schema as a decoding grammar (structured
+ * output): which tool, which entity, which words stay the model's choice.
+ */
+
+/** Symbols: a text character is its UTF-16 code (≥ 0); special tokens are negative. */
+export const callStartSymbol = -1;
+export const callEndSymbol = -2;
+export const endOfTurnSymbol = -3;
+const slotSymbolBase = -100;
+
+/** The symbol of entity slot `slot`. */
+export function slotSymbol(slot: number): number {
+  return slotSymbolBase - slot;
+}
+
+function slotOfSymbol(symbol: number): number | undefined {
+  return symbol <= slotSymbolBase ? slotSymbolBase - symbol : undefined;
+}
+
+/** A value type the grammar checks. */
+type ValueType =
+  | { kind: 'string' }
+  | { kind: 'enum'; values: string[] }
+  | { kind: 'number'; integer: boolean; minimum: number; maximum: number; exclusiveMinimum: boolean }
+  | { kind: 'boolean' }
+  | { kind: 'array'; item: ValueType };
+
+interface ToolShape {
+  name: string;
+  parameters: { name: string; type: ValueType; required: boolean; kinds: ReadonlySet<EntityKind> | undefined }[];
+}
+
+function valueType(schema: unknown): ValueType {
+  const node = (schema ?? {}) as { type?: unknown; enum?: unknown; items?: unknown; minimum?: unknown; maximum?: unknown; exclusiveMinimum?: unknown };
+  if (Array.isArray(node.enum) && node.enum.every((value) => typeof value === 'string')) return { kind: 'enum', values: node.enum as string[] };
+  if (node.type === 'number' || node.type === 'integer') {
+    const exclusive = typeof node.exclusiveMinimum === 'number';
+    return {
+      kind: 'number',
+      integer: node.type === 'integer',
+      minimum: exclusive ? (node.exclusiveMinimum as number) : typeof node.minimum === 'number' ? node.minimum : -Infinity,
+      maximum: typeof node.maximum === 'number' ? node.maximum : Infinity,
+      exclusiveMinimum: exclusive,
+    };
+  }
+  if (node.type === 'boolean') return { kind: 'boolean' };
+  if (node.type === 'array') {
+    const item = valueType(node.items);
+    return { kind: 'array', item: item.kind === 'array' ? { kind: 'string' } : item };
+  }
+  return { kind: 'string' };
+}
+
+function toolShape(tool: OpenAiTool, argumentKinds: ArgumentKinds): ToolShape {
+  const schema = (tool.function.parameters ?? {}) as { properties?: Record<string, unknown>; required?: unknown };
+  const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
+  const known = Object.keys(argumentKinds).some((key) => key.startsWith(`${tool.function.name}.`));
+  return {
+    name: tool.function.name,
+    parameters: Object.entries(schema.properties ?? {})
+      .filter(([name]) => !known || required.has(name) || argumentKinds[`${tool.function.name}.${name}`] !== undefined)
+      .map(([name, property]) => {
+      const kinds = argumentKinds[`${tool.function.name}.${name}`]?.kinds;
+        // A property with a default may be left out, whatever `required` says (JSON Schema output lists it).
+        const optional = typeof property === 'object' && property !== null && Object.hasOwn(property, 'default');
+        return { name, type: valueType(property), required: required.has(name) && !optional, kinds: kinds ? new Set(kinds) : undefined };
+      }),
+  };
+}
+
+/** Where the automaton is; plain data, so that `key` can memoise what follows from it. */
+export interface GrammarState {
+  readonly phase:
+    | 'start'
+    | 'text'
+    | 'after-call'
+    | 'literal'
+    | 'name'
+    | 'pair-start'
+    | 'key'
+    | 'value'
+    | 'string'
+    | 'slot-value'
+    | 'enum'
+    | 'number'
+    | 'after-value'
+    | 'array-start'
+    | 'after-item'
+    | 'call-end'
+    | 'done';
+  /** Offered tool chosen (index), once its name is complete. */
+  readonly tool: number;
+  /** Bit set of the chosen tool's parameters already given. */
+  readonly used: number;
+  /** The parameter whose value is being written. */
+  readonly parameter: number;
+  /** Partial name, key, enum value, number or the rest of a literal. */
+  readonly partial: string;
+  /** For `literal`: the phase after it. */
+  readonly next: GrammarState['phase'];
+  /** Whether the value being written is an array item. */
+  readonly inArray: boolean;
+}
+
+/** The slots that stand for a value in this conversation: how many, which are numbers, and each one's entity kind. */
+export interface SlotFacts {
+  readonly count: number;
+  readonly numeric: ReadonlySet<number>;
+  readonly integer: ReadonlySet<number>;
+  readonly kinds: readonly (EntityKind | undefined)[];
+  readonly values: readonly string[];
+}
+
+const number = /^-?\d+(\.\d+)?$/;
+const integer = /^-?\d+$/;
+
+/** Slot facts of a slot map's values and their kinds (when known). */
+export function slotFacts(values: readonly string[], kinds: readonly (EntityKind | undefined)[] = []): SlotFacts {
+  const numeric = new Set<number>();
+  const integers = new Set<number>();
+  values.forEach((value, slot) => {
+    if (number.test(value)) numeric.add(slot);
+    if (integer.test(value)) integers.add(slot);
+  });
+  return { count: values.length, numeric, integer: integers, kinds, values };
+}
+
+/** Whether `value` satisfies a number type's minimum (exclusive or not). */
+function withinMinimum(type: Extract<ValueType, { kind: 'number' }>, value: number): boolean {
+  return type.exclusiveMinimum ? value > type.minimum : value >= type.minimum;
+}
+
+const initial: GrammarState = { phase: 'start', tool: -1, used: 0, parameter: -1, partial: '', next: 'start', inArray: false };
+const quote = 0x22;
+const backslash = 0x5c;
+const isDigit = (symbol: number): boolean => symbol >= 0x30 && symbol <= 0x39;
+
+/** The tool-call grammar of one request (its offered tools and the layout of the template). */
+export class ToolCallGrammar {
+  private readonly tools: ToolShape[];
+
+  constructor(
+    tools: readonly OpenAiTool[],
+    private readonly layout: { namePrefix: string; argumentsSeparator: string; suffix: string },
+    argumentKinds: ArgumentKinds = {},
+  ) {
+    this.tools = tools.map((tool) => toolShape(tool, argumentKinds));
+  }
+
+  /**
+   * For an argument known to carry one entity ({@link ArgumentKinds}), the slots it may take
+   * (of its kinds; numbers for a number); `undefined` for free values, or when no slot of those
+   * kinds stands for anything yet (then the value is typed freely rather than stuck).
+   */
+  private referenceSlots(state: GrammarState, slots: SlotFacts): ReadonlySet<number> | undefined {
+    const parameter = this.tools[state.tool]!.parameters[state.parameter]!;
+    if (!parameter.kinds) return undefined;
+    const type = this.typeOf(state);
+    const allowed = new Set<number>();
+    for (let slot = 0; slot < slots.count; slot++) {
+      const kind = slots.kinds[slot];
+      if (kind === undefined || !parameter.kinds.has(kind)) continue;
+      if (type.kind === 'number' && !(type.integer ? slots.integer : slots.numeric).has(slot)) continue;
+      allowed.add(slot);
+    }
+    return allowed.size > 0 ? allowed : undefined;
+  }
+
+  /** The state before the first symbol of a turn. */
+  get start(): GrammarState {
+    return initial;
+  }
+
+  /** A string that identifies everything the future of `state` depends on. */
+  key(state: GrammarState): string {
+    return `${state.phase}|${state.tool}|${state.used}|${state.parameter}|${state.partial}|${state.next}|${state.inArray ? 1 : 0}`;
+  }
+
+  /** Whether the turn may end here (end-of-turn allowed). */
+  accepts(state: GrammarState): boolean {
+    return state.phase === 'text' || state.phase === 'after-call';
+  }
+
+  private with(state: GrammarState, change: Partial<GrammarState>): GrammarState {
+    return { ...state, ...change };
+  }
+
+  private literal(state: GrammarState, text: string, next: GrammarState['phase']): GrammarState {
+    return text.length === 0 ? this.with(state, { phase: next, partial: '' }) : this.with(state, { phase: 'literal', partial: text, next });
+  }
+
+  private typeOf(state: GrammarState): ValueType {
+    const type = this.tools[state.tool]!.parameters[state.parameter]!.type;
+    return state.inArray && type.kind === 'array' ? type.item : type;
+  }
+
+  private requiredDone(state: GrammarState): boolean {
+    return this.tools[state.tool]!.parameters.every((parameter, index) => !parameter.required || (state.used & (1 << index)) !== 0);
+  }
+
+  private unusedKeyStartsWith(state: GrammarState, prefix: string): boolean {
+    return this.tools[state.tool]!.parameters.some((parameter, index) => (state.used & (1 << index)) === 0 && parameter.name.startsWith(prefix));
+  }
+
+  /** After a value (or array item) is complete. */
+  private valueDone(state: GrammarState): GrammarState {
+    return this.with(state, { phase: state.inArray ? 'after-item' : 'after-value', partial: '' });
+  }
+
+  /** The state after `symbol`, or `undefined` when the grammar does not allow it. */
+  advance(state: GrammarState, symbol: number, slots: SlotFacts): GrammarState | undefined {
+    const slot = slotOfSymbol(symbol);
+    if (slot !== undefined && slot >= slots.count) return undefined;
+    switch (state.phase) {
+      case 'start':
+        if (symbol === callStartSymbol && this.tools.length > 0) return this.literal(state, this.layout.namePrefix + '"', 'name');
+        if (symbol >= 0 || slot !== undefined) return this.with(state, { phase: 'text' });
+        return undefined;
+      case 'text':
+        if (symbol === endOfTurnSymbol) return this.with(state, { phase: 'done' });
+        return symbol >= 0 || slot !== undefined ? state : undefined;
+      case 'after-call':
+        if (symbol === endOfTurnSymbol) return this.with(state, { phase: 'done' });
+        if (symbol === callStartSymbol && this.tools.length > 0) return this.literal({ ...initial }, this.layout.namePrefix + '"', 'name');
+        return undefined;
+      case 'literal': {
+        if (symbol < 0 || String.fromCharCode(symbol) !== state.partial[0]) return undefined;
+        return this.literal(state, state.partial.slice(1), state.next);
+      }
+      case 'name': {
+        if (symbol === quote) {
+          const tool = this.tools.findIndex((candidate) => candidate.name === state.partial);
+          if (tool < 0) return undefined;
+          return this.literal(this.with(state, { tool, used: 0 }), this.layout.argumentsSeparator + '{', 'pair-start');
+        }
+        if (symbol < 0) return undefined;
+        const partial = state.partial + String.fromCharCode(symbol);
+        return this.tools.some((candidate) => candidate.name.startsWith(partial)) ? this.with(state, { partial }) : undefined;
+      }
+      case 'pair-start':
+      case 'after-value':
+        if (symbol === quote && this.unusedKeyStartsWith(state, '')) {
+          if (state.phase === 'after-value') return undefined;
+          return this.with(state, { phase: 'key', partial: '' });
+        }
+        if (symbol === 0x2c && state.phase === 'after-value' && this.unusedKeyStartsWith(state, '')) return this.literal(state, '"', 'key');
+        if (symbol === 0x7d && this.requiredDone(state)) return this.literal(state, this.layout.suffix, 'call-end');
+        return undefined;
+      case 'key': {
+        if (symbol === quote) {
+          const parameters = this.tools[state.tool]!.parameters;
+          const parameter = parameters.findIndex((candidate, index) => (state.used & (1 << index)) === 0 && candidate.name === state.partial);
+          if (parameter < 0) return undefined;
+          return this.literal(this.with(state, { parameter, used: state.used | (1 << parameter), inArray: false }), ':', 'value');
+        }
+        if (symbol < 0) return undefined;
+        const partial = state.partial + String.fromCharCode(symbol);
+        return this.unusedKeyStartsWith(state, partial) ? this.with(state, { partial }) : undefined;
+      }
+      case 'value':
+        return this.valueStart(state, symbol, slot, slots);
+      case 'array-start':
+        if (symbol === 0x5d) return this.with(state, { phase: 'after-value', inArray: false, partial: '' });
+        return this.valueStart(state, symbol, slot, slots);
+      case 'after-item':
+        if (symbol === 0x2c) return this.with(state, { phase: 'value', partial: '' });
+        if (symbol === 0x5d) return this.with(state, { phase: 'after-value', inArray: false, partial: '' });
+        return undefined;
+      case 'slot-value':
+        return slot !== undefined && this.referenceSlots(state, slots)?.has(slot) ? this.literal(state, '"', state.inArray ? 'after-item' : 'after-value') : undefined;
+      case 'string':
+        if (symbol === quote) return this.valueDone(state);
+        if (slot !== undefined) return state;
+        return symbol >= 0x20 && symbol !== backslash ? state : undefined;
+      case 'enum': {
+        const type = this.typeOf(state) as { kind: 'enum'; values: string[] };
+        if (symbol === quote) return type.values.includes(state.partial) ? this.valueDone(state) : undefined;
+        if (symbol < 0) return undefined;
+        const partial = state.partial + String.fromCharCode(symbol);
+        return type.values.some((value) => value.startsWith(partial)) ? this.with(state, { partial }) : undefined;
+      }
+      case 'number': {
+        const type = this.typeOf(state) as Extract<ValueType, { kind: 'number' }>;
+        if (isDigit(symbol)) {
+          const partial = state.partial + String.fromCharCode(symbol);
+          return Number(partial) <= type.maximum && !/^-?0\d/.test(partial) ? this.with(state, { partial }) : undefined;
+        }
+        if (symbol === 0x2e && !type.integer && !state.partial.includes('.') && /\d$/.test(state.partial)) return this.with(state, { partial: `${state.partial}.` });
+        if (!/\d$/.test(state.partial)) return undefined;
+        const value = Number(state.partial);
+        if (!withinMinimum(type, value)) return undefined;
+        return this.advance(this.valueDone(state), symbol, slots);
+      }
+      case 'call-end':
+        return symbol === callEndSymbol ? this.with(initial, { phase: 'after-call' }) : undefined;
+      case 'done':
+        return undefined;
+    }
+  }
+
+  private valueStart(state: GrammarState, symbol: number, slot: number | undefined, slots: SlotFacts): GrammarState | undefined {
+    const inArray = state.phase === 'array-start' || state.inArray;
+    const current = this.with(state, { inArray });
+    const type = this.typeOf(current);
+    const references = type.kind === 'string' || type.kind === 'number' ? this.referenceSlots(current, slots) : undefined;
+    switch (type.kind) {
+      case 'string':
+        return symbol === quote ? this.with(current, { phase: references ? 'slot-value' : 'string', partial: '' }) : undefined;
+      case 'enum':
+        return symbol === quote ? this.with(current, { phase: 'enum', partial: '' }) : undefined;
+      case 'boolean':
+        if (symbol === 0x74) return this.literal(current, 'rue', current.inArray ? 'after-item' : 'after-value');
+        if (symbol === 0x66) return this.literal(current, 'alse', current.inArray ? 'after-item' : 'after-value');
+        return undefined;
+      case 'number':
+        if (slot !== undefined) {
+          const value = slots.values[slot];
+          const inRange = value !== undefined && withinMinimum(type, Number(value)) && Number(value) <= type.maximum;
+          if (!inRange) return undefined;
+          if (references) return references.has(slot) ? this.valueDone(current) : undefined;
+          return (type.integer ? slots.integer : slots.numeric).has(slot) ? this.valueDone(current) : undefined;
+        }
+        if (references) return undefined;
+        // A leading 0 only where a value starting with 0 can satisfy the minimum (0 itself, or 0.x).
+        if (symbol === 0x30) return withinMinimum(type, 0) || (!type.integer && type.minimum < 1) ? this.with(current, { phase: 'number', partial: '0' }) : undefined;
+        if (isDigit(symbol) || (symbol === 0x2d && type.minimum < 0)) return this.with(current, { phase: 'number', partial: String.fromCharCode(symbol) });
+        return undefined;
+      case 'array':
+        return symbol === 0x5b && !inArray ? this.with(current, { phase: 'array-start', inArray: true, partial: '' }) : undefined;
+    }
+  }
+}
