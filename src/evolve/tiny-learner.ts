@@ -14,6 +14,7 @@ import {
 import { tokenizerToJsonText } from '../nn/tokenizer/index.js';
 import { clippedPolicyObjective } from '../pfpo/policy-objective.js';
 import { renderConversation } from '../policies/tiny/chat-template/index.js';
+import { writeArgumentKinds } from '../policies/tiny/argument-kinds.js';
 import { TinyPolicy, tinyBackend } from '../policies/tiny/tiny-policy.js';
 import type { ChatMessage, OpenAiTool } from '../trajectory/message.js';
 
@@ -126,6 +127,7 @@ export class TinyLearner {
   /** Writes the current parameters as a checkpoint (config, weights, tokenizer). */
   async save(directory: string): Promise<void> {
     await saveModel(this.backend, directory, this.policy.config, this.parameters, tokenizerToJsonText(this.policy.tokenizer));
+    await writeArgumentKinds(directory, this.policy.argumentKinds);
   }
 
   /** Renders conversations to training sequences (assistant tokens scored); too long ones are dropped. */
