@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OpenAiTool } from '../../trajectory/message.js';
 import type { ArgumentKinds } from './argument-kinds.js';
 import { loadTinyChatTemplate } from './chat-template/index.js';
-import { callEndSymbol, callStartSymbol, endOfTurnSymbol, slotFacts, slotSymbol, ToolCallGrammar, type GrammarState, type SlotFacts } from './tool-call-grammar.js';
+import { callEndSymbol, callStartSymbol, endOfTurnSymbol, freeStringCharacterLimit, slotFacts, slotSymbol, ToolCallGrammar, type GrammarState, type SlotFacts } from './tool-call-grammar.js';
 
 const layout = loadTinyChatTemplate().toolCall;
 
@@ -369,5 +369,13 @@ describe('ToolCallGrammar: key', () => {
     const inLongerString = at(call('send_money', '{"subject":"abcdef').slice(0, -2));
     expect(grammar.key(afterSubject)).not.toBe(grammar.key(afterAmount));
     expect(grammar.key(inString)).toBe(grammar.key(inLongerString));
+  });
+
+  it('closes a free string at the character limit, so a turn never ends inside one', () => {
+    const grammar = new ToolCallGrammar([sendMoney], layout);
+    const prefix = `{"recipientIban":"`;
+    const full = 'x'.repeat(freeStringCharacterLimit);
+    expect(feed(grammar, call('send_money', `${prefix}${full}","amount":5,"subject":"s"}`))).toMatchObject({ accepted: true });
+    expect(feed(grammar, call('send_money', `${prefix}${full}x`))).toMatchObject({ accepted: false, refused: 'x' });
   });
 });

@@ -111,7 +111,15 @@ export interface GrammarState {
   readonly next: GrammarState['phase'];
   /** Whether the value being written is an array item. */
   readonly inArray: boolean;
+  /** Characters (slots count one) of the free string being written. */
+  readonly length: number;
 }
+
+/**
+ * Most characters of one free string argument: a turn has a token budget, and a string still
+ * open when it runs out leaves the call malformed, so a long string must close.
+ */
+export const freeStringCharacterLimit = 240;
 
 /** The slots that stand for a value in this conversation: how many, which are numbers, and each one's entity kind. */
 export interface SlotFacts {
@@ -141,7 +149,7 @@ function withinMinimum(type: Extract<ValueType, { kind: 'number' }>, value: numb
   return type.exclusiveMinimum ? value > type.minimum : value >= type.minimum;
 }
 
-const initial: GrammarState = { phase: 'start', tool: -1, used: 0, parameter: -1, partial: '', next: 'start', inArray: false };
+const initial: GrammarState = { phase: 'start', tool: -1, used: 0, parameter: -1, partial: '', next: 'start', inArray: false, length: 0 };
 const quote = 0x22;
 const backslash = 0x5c;
 const isDigit = (symbol: number): boolean => symbol >= 0x30 && symbol <= 0x39;
@@ -184,7 +192,9 @@ export class ToolCallGrammar {
 
   /** A string that identifies everything the future of `state` depends on. */
   key(state: GrammarState): string {
-    return `${state.phase}|${state.tool}|${state.used}|${state.parameter}|${state.partial}|${state.next}|${state.inArray ? 1 : 0}`;
+    // Far from the string limit, the length changes nothing a token can reach.
+    const length = state.length < freeStringCharacterLimit - 64 ? '' : String(state.length);
+    return `${state.phase}|${state.tool}|${state.used}|${state.parameter}|${state.partial}|${state.next}|${state.inArray ? 1 : 0}|${length}`;
   }
 
   /** Whether the turn may end here (end-of-turn allowed). */
@@ -280,9 +290,10 @@ export class ToolCallGrammar {
       case 'slot-value':
         return slot !== undefined && this.referenceSlots(state, slots)?.has(slot) ? this.literal(state, '"', state.inArray ? 'after-item' : 'after-value') : undefined;
       case 'string':
-        if (symbol === quote) return this.valueDone(state);
-        if (slot !== undefined) return state;
-        return symbol >= 0x20 && symbol !== backslash ? state : undefined;
+        if (symbol === quote) return this.valueDone(this.with(state, { length: 0 }));
+        if (state.length >= freeStringCharacterLimit) return undefined;
+        if (slot !== undefined) return this.with(state, { length: state.length + 1 });
+        return symbol >= 0x20 && symbol !== backslash ? this.with(state, { length: state.length + 1 }) : undefined;
       case 'enum': {
         const type = this.typeOf(state) as { kind: 'enum'; values: string[] };
         if (symbol === quote) return type.values.includes(state.partial) ? this.valueDone(state) : undefined;
@@ -316,7 +327,7 @@ export class ToolCallGrammar {
     const references = type.kind === 'string' || type.kind === 'number' ? this.referenceSlots(current, slots) : undefined;
     switch (type.kind) {
       case 'string':
-        return symbol === quote ? this.with(current, { phase: references ? 'slot-value' : 'string', partial: '' }) : undefined;
+        return symbol === quote ? this.with(current, { phase: references ? 'slot-value' : 'string', partial: '', length: 0 }) : undefined;
       case 'enum':
         return symbol === quote ? this.with(current, { phase: 'enum', partial: '' }) : undefined;
       case 'boolean':
