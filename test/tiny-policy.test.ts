@@ -2,6 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { checkToolCall } from '../src/envs/executor.js';
+import { domainByName } from '../src/envs/registry.js';
+import { toOpenAiTool } from '../src/envs/tool.js';
 import { evaluatePolicy } from '../src/eval/evaluate.js';
 import { createJaxBackend, initializeParameters, parseModelConfig, saveModel } from '../src/nn/index.js';
 import { tokenizerToJsonText, trainTokenizer } from '../src/nn/tokenizer/index.js';
@@ -10,7 +13,7 @@ import { organismRecipeSchema } from '../src/organism/organism-recipe.js';
 import { writeCorpusEpisodes } from '../src/organism/write-corpus.js';
 import { createPolicy, UnknownPolicyError } from '../src/policies/registry.js';
 import { loadTinyChatTemplate, renderPrompt, templateTokenIds, tinyChatSpecialTokens } from '../src/policies/tiny/chat-template/index.js';
-import { TinyPolicy } from '../src/policies/tiny/tiny-policy.js';
+import { baseCheckpointDirectory, TinyPolicy } from '../src/policies/tiny/tiny-policy.js';
 import { generateTasks } from '../src/suites/generate.js';
 import { runCli } from './support/run-cli.js';
 
@@ -43,12 +46,12 @@ describe('tiny policy', () => {
   }, 300_000);
 
   it('with slotConstraint "seen" never emits a slot that stands for nothing yet', async () => {
-    const policy = await TinyPolicy.load(checkpoint, { slotConstraint: 'seen', maxNewTokens: 64 });
+    const policy = await TinyPolicy.load(checkpoint, { slotConstraint: 'seen', grammar: 'none', maxNewTokens: 64 });
     const slots = templateTokenIds(policy.tokenizer, loadTinyChatTemplate()).slots;
     const tasks = generateTasks({ suite: 'injection', split: 'dev', seed: 0 }).slice(0, 8);
     const requests = tasks.map((task) => ({ episodeId: task.id, messages: [{ role: 'system' as const, content: task.system }, { role: 'user' as const, content: task.prompt }], tools: [], entities: task.entities, task }));
     const responses = await policy.generate(requests);
-    const unconstrained = await (await TinyPolicy.load(checkpoint, { maxNewTokens: 64 })).generate(requests);
+    const unconstrained = await (await TinyPolicy.load(checkpoint, { grammar: 'none', maxNewTokens: 64 })).generate(requests);
     responses.forEach((response, index) => {
       const used = renderPrompt(requests[index]!.messages, [], requests[index]!.entities, { tokenizer: policy.tokenizer }).slotMap.values.length;
       const forbidden = new Set(slots.slice(used));
@@ -59,6 +62,31 @@ describe('tiny policy', () => {
       const used = renderPrompt(requests[index]!.messages, [], requests[index]!.entities, { tokenizer: policy.tokenizer }).slotMap.values.length;
       return response.tokenIds!.some((id) => slots.slice(used).includes(id));
     })).toBe(true);
+  }, 300_000);
+
+  it('with the tool-call grammar (the default) writes only calls that parse, name an offered tool and fit its schema', async () => {
+    // The committed base writes calls from its first turn (a random model almost never starts one).
+    const tasks = generateTasks({ suite: 'injection', split: 'dev', seed: 0 }).filter((_task, index) => index % 6 === 0).slice(0, 16);
+    const requests = tasks.map((task) => ({
+      episodeId: task.id,
+      messages: [{ role: 'system' as const, content: task.system }, { role: 'user' as const, content: task.prompt }],
+      tools: task.tools.map((name) => toOpenAiTool(domainByName(task.domain).tools.find((tool) => tool.name === name)!)),
+      entities: task.entities,
+      task,
+    }));
+    const responses = await (await TinyPolicy.load(baseCheckpointDirectory, { maxNewTokens: 96 })).generate(requests);
+    let calls = 0;
+    responses.forEach((response, index) => {
+      for (const call of response.message.tool_calls ?? []) {
+        calls += 1;
+        const checked = checkToolCall(call, domainByName(tasks[index]!.domain).tools, tasks[index]!.tools);
+        expect(checked.ok, `${call.function.name} ${call.function.arguments}`).toBe(true);
+      }
+    });
+    expect(calls).toBeGreaterThanOrEqual(8);
+    // The same streams without the grammar give other turns: the constraint is in effect.
+    const free = await (await TinyPolicy.load(baseCheckpointDirectory, { maxNewTokens: 96, grammar: 'none' })).generate(requests);
+    expect(free.some((response, index) => response.tokenIds!.join(',') !== responses[index]!.tokenIds!.join(','))).toBe(true);
   }, 300_000);
 
   it('names the file when a checkpoint is missing or corrupt', async () => {

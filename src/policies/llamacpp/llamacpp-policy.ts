@@ -4,9 +4,10 @@ import { hashString } from '../../envs/random.js';
 import { GgufError, ggufMetadataValue, readGgufHeader, tokenizerFromGguf } from '../../export/index.js';
 import { chooseToken, SeededRandom } from '../../nn/index.js';
 import type { Tokenizer } from '../../nn/tokenizer/index.js';
-import { generationStopTokenIds, parseAssistantOutput } from '../tiny/chat-template/index.js';
+import { generationStopTokenIds, loadTinyChatTemplate, parseAssistantOutput } from '../tiny/chat-template/index.js';
 import { promptsWithinContext } from '../tiny/prompts-within-context.js';
 import { evaluationDecoding, type Decoding } from '../tiny/decoding.js';
+import { GrammarConstraint } from '../tiny/grammar-constraint.js';
 import { float32ContextOptions, llamaCppRuntime, type LlamaCppContext, type LlamaCppModel, type LlamaCppSequence } from './node-llama-cpp-runtime.js';
 
 /** A GGUF file that cannot be used as a `llamacpp` policy; the message is one line naming the file. */
@@ -95,7 +96,9 @@ export class LlamaCppPolicy implements Policy {
           const turn = request.messages.filter((message) => message.role === 'assistant').length;
           // The tiny policy's stream for this episode and turn.
           const random = new SeededRandom(hashString(`${this.decoding.seed}:${request.episodeId}:${turn}`));
-          const generated = await this.generateTurn(this.sequences[position]!, rendered[index]!.tokenIds, random);
+          const constraint =
+            this.decoding.grammar === 'tool-calls' ? new GrammarConstraint(this.tokenizer, loadTinyChatTemplate(), request, rendered[index]!.slotMap.values) : undefined;
+          const generated = await this.generateTurn(this.sequences[position]!, rendered[index]!.tokenIds, random, constraint);
           const message = parseAssistantOutput(generated.tokens, rendered[index]!.slotMap, { tokenizer: this.tokenizer, callIdPrefix: `call_${turn}_` });
           responses[index] = { message, tokenIds: generated.tokens, logProbs: generated.logProbabilities };
         }),
@@ -112,7 +115,7 @@ export class LlamaCppPolicy implements Policy {
   }
 
   /** Samples one assistant turn after `prompt` on `sequence`, reusing the prefix it already holds. */
-  private async generateTurn(sequence: LlamaCppSequence, prompt: readonly number[], random: SeededRandom): Promise<GeneratedTurn> {
+  private async generateTurn(sequence: LlamaCppSequence, prompt: readonly number[], random: SeededRandom, constraint: GrammarConstraint | undefined): Promise<GeneratedTurn> {
     const cached = sequence.contextTokens;
     let kept = 0;
     // At least the last prompt token is evaluated again: its next-token distribution is needed.
@@ -122,7 +125,8 @@ export class LlamaCppPolicy implements Policy {
     let pending = prompt.slice(kept);
     for (;;) {
       const logits = await this.nextTokenLogits(sequence, pending);
-      const choice = chooseToken(logits, { temperature: this.decoding.temperature, topP: this.decoding.topP }, random);
+      const allowedTokens = constraint?.allowed(turn.tokens);
+      const choice = chooseToken(logits, { temperature: this.decoding.temperature, topP: this.decoding.topP, ...(allowedTokens ? { allowedTokens } : {}) }, random);
       turn.tokens.push(choice.token);
       turn.logProbabilities.push(choice.logProbability);
       if (this.stopTokens.has(choice.token) || turn.tokens.length >= this.decoding.maxNewTokens) return turn;

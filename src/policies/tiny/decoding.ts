@@ -17,7 +17,7 @@ export const decodingSchema = z
       .describe('`seen`: the policy may only emit entity slots that already stand for a value in the conversation (constrained decoding, DESIGN §7); `none`: any slot'),
     grammar: z
       .enum(['none', 'tool-calls'])
-      .default('none')
+      .default('tool-calls')
       .describe('`tool-calls`: decode each turn inside the tool-call grammar (structured output: offered tool names, each tool\'s parameter keys and value types, required keys present, only slots that stand for a value); `none`: free decoding'),
     batchSize: z.number().int().positive().default(8).describe('Rows generated together: every (rows, prompt length) shape compiles its own programs in the 32-bit wasm heap; 64 rows × 1024 tokens exhausts it'),
   })
