@@ -1,22 +1,25 @@
 /**
  * `fate evolve` end to end on a small random checkpoint: every phase runs, the summary has the
  * shape of summary.json, PFPO never reinforces an unsafe trajectory, and a run stopped mid-round
- * resumes to the same summary as an uninterrupted run with the same seed.
+ * resumes to the same summary as an uninterrupted run with the same seed; with two worker
+ * processes the summary is the same as in one process, also after an interruption; the phase
+ * ledger, shared by those processes, rejects a bad phase file with one line naming it.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evolvePresets, type EvolvePreset } from '../src/evolve/evolve-config.js';
-import { evolveSummarySchema, type EvolveSummary } from '../src/evolve/evolve-summary.js';
-import { PhaseLedger } from '../src/evolve/phase-ledger.js';
-import { EvolveInterrupted, runEvolve } from '../src/evolve/run-evolve.js';
+import { evolveSummarySchema, type EvolveMethod, type EvolveSummary } from '../src/evolve/evolve-summary.js';
+import { PhaseLedger, PhaseLedgerError } from '../src/evolve/phase-ledger.js';
+import { EvolveInterrupted, runEvolve, type EvolveEvent } from '../src/evolve/run-evolve.js';
 import { createJaxBackend, initializeParameters, parseModelConfig, saveModel } from '../src/nn/index.js';
 import { tokenizerToJsonText, trainTokenizer } from '../src/nn/tokenizer/index.js';
 import { corpusTexts } from '../src/organism/corpus-sequences.js';
 import { organismRecipeSchema } from '../src/organism/organism-recipe.js';
 import { writeCorpusEpisodes } from '../src/organism/write-corpus.js';
 import { tinyChatSpecialTokens } from '../src/policies/tiny/chat-template/index.js';
+import { TinyCheckpointError } from '../src/policies/tiny/tiny-policy.js';
 import { runCli } from './support/run-cli.js';
 
 let checkpoint = '';
@@ -44,6 +47,16 @@ function withoutTimes(summary: EvolveSummary): unknown {
   return JSON.parse(JSON.stringify(summary, (key, value: unknown) => (key === 'seconds' || key === 'run' ? undefined : value)));
 }
 
+/** The summary of the same run with only `methods` (each method's results depend on nothing but the base and the seed). */
+function withOnly(summary: EvolveSummary, methods: EvolveMethod[]): unknown {
+  return withoutTimes({
+    ...summary,
+    methods,
+    results: summary.results.filter((result) => methods.includes(result.method)),
+    examples: summary.examples.filter((example) => methods.includes(example.method)),
+  });
+}
+
 describe('fate evolve', () => {
   let uninterrupted: EvolveSummary;
 
@@ -58,6 +71,7 @@ describe('fate evolve', () => {
       runId: 'micro',
       runDirectory,
       resume: false,
+      workers: 1,
     });
     expect(evolveSummarySchema.safeParse(uninterrupted).success).toBe(true);
     expect(uninterrupted.results.map((result) => result.method)).toEqual(['fate', 'fate-sft-only', 'scalar-grpo', 'gdpo', 'refusal-sft']);
@@ -93,6 +107,7 @@ describe('fate evolve', () => {
       methods: ['fate', 'fate-sft-only', 'scalar-grpo', 'gdpo', 'refusal-sft'] as const,
       runId: 'micro',
       runDirectory,
+      workers: 1,
     };
     // Stop after the base evaluations, the shared rollouts and repairs and fate's warmup: in the middle of fate's round 1.
     await expect(runEvolve({ ...options, methods: [...options.methods], resume: false, stopAfterPhases: 5 })).rejects.toThrow(EvolveInterrupted);
@@ -105,7 +120,68 @@ describe('fate evolve', () => {
     expect(withoutTimes(resumed)).toEqual(withoutTimes(uninterrupted));
   }, 900_000);
 
-  it('gives one-line errors for a missing checkpoint and an unknown run to resume', async () => {
+  // Three methods here and two in the next test, all five between them: each method is a worker process to start.
+  it('gives the same summary with two worker processes, relaying their events', async () => {
+    const runDirectory = mkdtempSync(path.join(tmpdir(), 'fate-evolve-workers-'));
+    const events: EvolveEvent[] = [];
+    const methods: EvolveMethod[] = ['fate-sft-only', 'gdpo', 'refusal-sft'];
+    const parallel = await runEvolve({
+      presetName: 'micro',
+      preset: micro,
+      policyDirectory: checkpoint,
+      policyName: `tiny:${checkpoint}`,
+      methods,
+      runId: 'micro',
+      runDirectory,
+      resume: false,
+      workers: 2,
+      onEvent: (event) => events.push(event),
+    });
+    expect(withoutTimes(parallel)).toEqual(withOnly(uninterrupted, methods));
+    const done = events.filter((event) => event.kind === 'phase-done').map((event) => event.label);
+    expect(done).toContain('shared · round 1 · repairs');
+    expect(done).toContain('gdpo · test evaluation');
+    expect(events.filter((event) => event.kind === 'phase-shared').map((event) => event.label)).toContain('fate-sft-only · round 1 · repairs');
+    expect(events.some((event) => event.kind === 'progress' && event.label === 'base · test evaluation')).toBe(true);
+    // Each phase ran once, in one of the processes.
+    expect(new Set(done).size).toBe(done.length);
+  }, 900_000);
+
+  it('resumes with two workers a run whose worker stopped, to the same summary', async () => {
+    const runDirectory = mkdtempSync(path.join(tmpdir(), 'fate-evolve-workers-resume-'));
+    const options = {
+      presetName: 'micro',
+      preset: micro,
+      policyDirectory: checkpoint,
+      policyName: `tiny:${checkpoint}`,
+      methods: ['fate', 'scalar-grpo'] as EvolveMethod[],
+      runId: 'micro',
+      runDirectory,
+      workers: 2,
+    };
+    // Base and shared have two phases each; the first method worker to reach three (fate has four) stops the pool.
+    await expect(runEvolve({ ...options, resume: false, stopAfterPhases: 3 })).rejects.toThrow(EvolveInterrupted);
+    const ledger = PhaseLedger.open(runDirectory);
+    expect(ledger.has('shared/round-1/repairs')).toBe(true);
+    expect(ledger.has('fate/test')).toBe(false);
+    const resumed = await runEvolve({ ...options, resume: true });
+    expect(withoutTimes(resumed)).toEqual(withOnly(uninterrupted, options.methods));
+  }, 900_000);
+
+  it('stops every worker and throws the one-line error of the worker that failed', async () => {
+    const runDirectory = mkdtempSync(path.join(tmpdir(), 'fate-evolve-workers-fail-'));
+    const missing = path.join(runDirectory, 'no-checkpoint');
+    const run = runEvolve({ presetName: 'micro', preset: micro, policyDirectory: missing, policyName: `tiny:${missing}`, methods: ['fate', 'gdpo'], runId: 'micro', runDirectory, resume: false, workers: 2 });
+    const error = await run.then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(TinyCheckpointError);
+    expect((error as Error).message).toContain(path.join(missing, 'config.json'));
+    expect((error as Error).message).not.toContain('\n');
+  }, 300_000);
+
+  it('gives one-line errors for a missing checkpoint, an unknown run to resume and bad flags', async () => {
     const runs = mkdtempSync(path.join(tmpdir(), 'fate-evolve-cli-'));
     const missing = await runCli(['evolve', '--preset', 'smoke', '--policy', `tiny:${path.join(runs, 'nothing')}`, '--runs', runs]);
     expect(missing.code).toBe(2);
@@ -117,5 +193,60 @@ describe('fate evolve', () => {
     const badMethod = await runCli(['evolve', '--methods', 'fate,magic', '--runs', runs]);
     expect(badMethod.code).toBe(2);
     expect(badMethod.stderr).toContain('magic');
+    const badWorkers = await runCli(['evolve', '--workers', '0', '--runs', runs]);
+    expect(badWorkers.code).toBe(2);
+    expect(badWorkers.stderr).toContain('expected an integer from 1 to 64, got "0"');
+  });
+});
+
+describe('the phase ledger', () => {
+  it('sees phases another process recorded and keeps each phase in its own file', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'fate-ledger-'));
+    const writer = PhaseLedger.create(directory, { preset: 'micro' });
+    const reader = PhaseLedger.open(directory);
+    expect(reader.has('fate/round-1/dev')).toBe(false);
+    writer.record('fate/round-1/dev', { point: 1 }, null, 2.5);
+    expect(reader.has('fate/round-1/dev')).toBe(true);
+    expect(reader.get('fate/round-1/dev')).toEqual({ key: 'fate/round-1/dev', result: { point: 1 }, checkpoint: null, seconds: 2.5 });
+    expect(existsSync(path.join(directory, 'phases', 'fate__round-1__dev.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(directory, 'evolve-state.json'), 'utf8'))).toEqual({ version: 2, options: { preset: 'micro' } });
+    expect(() => PhaseLedger.create(directory, {})).toThrow(/a run already exists there/);
+  });
+
+  it.each([
+    ['not JSON', '{"key": "base/dev",', /not valid JSON/],
+    ['a field of the wrong type', JSON.stringify({ key: 'base/dev', result: {}, checkpoint: null, seconds: 'soon' }), /field seconds: /],
+    ['a missing field', JSON.stringify({ key: 'base/dev', result: {}, seconds: 1 }), /field checkpoint: /],
+    ['another phase\'s record', JSON.stringify({ key: 'base/test', result: {}, checkpoint: null, seconds: 1 }), /field key: expected "base\/dev", got "base\/test"/],
+  ])('rejects a phase file with %s in one line naming the file', (_, text, message) => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'fate-ledger-bad-'));
+    PhaseLedger.create(directory, {}).record('base/test', {}, null, 1);
+    const file = path.join(directory, 'phases', 'base__dev.json');
+    writeFileSync(file, text);
+    const error = (() => {
+      try {
+        PhaseLedger.open(directory);
+        return null;
+      } catch (thrown) {
+        return thrown as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(PhaseLedgerError);
+    expect(error!.message.startsWith(`${file}: `)).toBe(true);
+    expect(error!.message).toMatch(message);
+    expect(error!.message).not.toContain('\n');
+  });
+
+  it('converts a ledger written before phases had their own files', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'fate-ledger-version-1-'));
+    mkdirSync(directory, { recursive: true });
+    const phases = { 'base/dev': { result: { point: 1 }, checkpoint: null, seconds: 3 }, 'fate/round-1/supervised': { result: { steps: 1 }, checkpoint: '/runs/x/checkpoints/fate__round-1__supervised', seconds: 4 } };
+    writeFileSync(path.join(directory, 'evolve-state.json'), JSON.stringify({ version: 1, options: { preset: 'micro' }, phases }));
+    const ledger = PhaseLedger.open(directory);
+    expect(ledger.options).toEqual({ preset: 'micro' });
+    expect(ledger.get('fate/round-1/supervised')).toEqual({ key: 'fate/round-1/supervised', ...phases['fate/round-1/supervised'] });
+    const reopened = PhaseLedger.open(directory);
+    expect(reopened.get('base/dev').result).toEqual({ point: 1 });
+    expect(JSON.parse(readFileSync(path.join(directory, 'evolve-state.json'), 'utf8')).version).toBe(2);
   });
 });

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import Table from 'cli-table3';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -9,7 +10,7 @@ import { runEvolve, type EvolveEvent } from '../../evolve/run-evolve.js';
 import { baseCheckpointDirectory, TinyCheckpointError } from '../../policies/tiny/tiny-policy.js';
 import { renderEvolveReport } from '../../report/evolve-report.js';
 import { newRunId } from '../../store/run-store.js';
-import { startProgress, type Progress } from '../progress.js';
+import { startProgressBoard } from '../progress-board.js';
 import { UserError } from '../user-error.js';
 
 interface EvolveCommandOptions {
@@ -20,6 +21,7 @@ interface EvolveCommandOptions {
   resume?: string;
   runs?: string;
   json?: boolean;
+  workers: number;
 }
 
 function parseMethods(value: string): EvolveMethod[] {
@@ -32,6 +34,12 @@ function parseMethods(value: string): EvolveMethod[] {
     if (!methods.includes(parsed.data)) methods.push(parsed.data);
   }
   return methods;
+}
+
+function parseWorkers(value: string): number {
+  const workers = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new InvalidArgumentError(`expected an integer from 1 to 64, got "${value}"`);
+  return workers;
 }
 
 function parseRounds(value: string): number {
@@ -60,6 +68,7 @@ export function evolveCommand(): Command {
     .option('--resume <run>', 'continue a run (id under --runs, or its folder) from its last finished phase')
     .option('--runs <dir>', 'folder of run folders (default ./runs)')
     .option('--json', 'print the summary as JSON on stdout')
+    .option('--workers <n>', 'most worker processes at once (the embedded model uses one core per process; 1 runs everything in this process)', parseWorkers, Math.min(2, availableParallelism()))
     .action(async (options: EvolveCommandOptions) => {
       await runEvolveCommand(options);
     });
@@ -106,36 +115,30 @@ async function runEvolveCommand(options: EvolveCommandOptions): Promise<void> {
     const hint = policyDirectory === baseCheckpointDirectory ? '; no base checkpoint is committed: build one with `fate pretrain --out models/base`' : '';
     throw new UserError(`${path.join(policyDirectory, 'config.json')}: not found, so ${policyDirectory} holds no checkpoint${hint}`);
   }
-  process.stderr.write(`fate evolve: run ${runId} (${presetName}, ${preset.rounds} round${preset.rounds === 1 ? '' : 's'}, methods ${methods.join(', ')}) in ${path.relative(process.cwd(), runDirectory) || '.'}\n`);
+  process.stderr.write(
+    `fate evolve: run ${runId} (${presetName}, ${preset.rounds} round${preset.rounds === 1 ? '' : 's'}, methods ${methods.join(', ')}, ${options.workers} worker${options.workers === 1 ? '' : 's'}) in ${path.relative(process.cwd(), runDirectory) || '.'}\n`,
+  );
 
-  let progress: Progress | null = null;
-  let progressLabel = '';
+  const board = startProgressBoard();
   const onEvent = (event: EvolveEvent): void => {
     if (event.kind === 'progress') {
-      if (progressLabel !== event.label) {
-        progress?.stop();
-        progress = startProgress(event.label, event.total);
-        progressLabel = event.label;
-      }
-      progress?.update(event.done);
+      board.update(event.label, event.done, event.total);
       return;
     }
-    progress?.stop();
-    progress = null;
-    progressLabel = '';
-    if (event.kind === 'phase-resumed') process.stderr.write(`${event.label}: done earlier (resumed)\n`);
-    if (event.kind === 'phase-shared') process.stderr.write(`${event.label}: shared (round 1 starts from ${event.from} for every method)\n`);
-    if (event.kind === 'phase-done') process.stderr.write(`${event.label}: ${event.detail} (${event.seconds.toFixed(1)} s)\n`);
+    board.end(event.label);
+    if (event.kind === 'phase-resumed') board.log(`${event.label}: done earlier (resumed)`);
+    if (event.kind === 'phase-shared') board.log(`${event.label}: shared (round 1 starts from ${event.from} for every method)`);
+    if (event.kind === 'phase-done') board.log(`${event.label}: ${event.detail} (${event.seconds.toFixed(1)} s)`);
   };
 
   let summary: EvolveSummary;
   try {
-    summary = await runEvolve({ presetName, preset, policyDirectory, policyName, methods, runId, runDirectory, resume: Boolean(options.resume), onEvent });
+    summary = await runEvolve({ presetName, preset, policyDirectory, policyName, methods, runId, runDirectory, resume: Boolean(options.resume), workers: options.workers, onEvent });
   } catch (error) {
     if (error instanceof TinyCheckpointError || error instanceof PhaseLedgerError) throw new UserError(error.message);
     throw error;
   } finally {
-    (progress as Progress | null)?.stop();
+    board.stop();
   }
   writeAtomically(path.join(runDirectory, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   writeAtomically(path.join(runDirectory, 'report.html'), renderEvolveReport(summary));

@@ -1,0 +1,7 @@
+/** Progress of `fate evolve` (from the parent process or relayed from a worker process), for the CLI. */
+export type EvolveEvent =
+  | { kind: 'phase-start'; label: string }
+  | { kind: 'phase-done'; label: string; seconds: number; detail: string }
+  | { kind: 'phase-resumed'; label: string }
+  | { kind: 'phase-shared'; label: string; from: string }
+  | { kind: 'progress'; label: string; done: number; total: number };

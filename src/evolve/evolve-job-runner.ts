@@ -1,0 +1,484 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { runEpisodes } from '../agent/loop.js';
+import { diagnosisExamplesFromRepair } from '../diagnosis/repair-examples.js';
+import { readDataFile } from '../envs/data-file.js';
+import { Random } from '../envs/random.js';
+import { suiteMetrics, type SuiteMetrics } from '../eval/metrics.js';
+import { withUserMessage } from '../fate/exports/conversation-split.js';
+import { mineFailures } from '../fate/failure-mining.js';
+import { defaultObjectiveThresholds } from '../fate/objective-thresholds.js';
+import { repairFailures } from '../fate/repair-round.js';
+import { replayBufferEntries, type ReplayBufferEntry } from '../fate/replay-buffer.js';
+import { repairAttemptStatistics } from '../fate/repair-summary.js';
+import { loadRepairTemplate } from '../fate/repair-template.js';
+import { renderTrajectoryForRepair } from '../fate/trajectory-rendering.js';
+import type { ModelParameters } from '../nn/index.js';
+import type { ObjectiveVector } from '../pareto/dominance.js';
+import { pfpoAdvantages, pfpoGroupStatistics, scalarAdvantages, type PfpoGroupResult } from '../pfpo/index.js';
+import type { Task } from '../suites/task.js';
+import type { Trajectory } from '../trajectory/trajectory.js';
+import { objectiveVector, type Verdict } from '../verifiers/score.js';
+import { verify } from '../verifiers/verify.js';
+import type { EvolvePreset } from './evolve-config.js';
+import type { EvolveEvent } from './evolve-event.js';
+import { usesPolicyOptimization, usesRepairs, usesRollouts, type EvolveJob } from './evolve-job.js';
+import type { EvolveMethod, EvolveRound, FrontPoint, RepairExample } from './evolve-summary.js';
+import { frontPoint } from './front-point.js';
+import type { PhaseLedger } from './phase-ledger.js';
+import { EvolveTaskSets, groupSampleTask } from './task-pools.js';
+import { TinyLearner, type AdvantageConversation, type LearningConversation, type PhaseReport } from './tiny-learner.js';
+
+/** What the jobs of an evolve run need to know: the same in the parent and in every worker process. */
+export interface EvolveRunSettings {
+  preset: EvolvePreset;
+  /** Checkpoint directory of the starting policy. */
+  policyDirectory: string;
+  /** Name of the starting policy as given by the user (e.g. `tiny`). */
+  policyName: string;
+  /** Every method of the run (the shared job computes what any of them uses). */
+  methods: readonly EvolveMethod[];
+  /** `runs/<id>`. */
+  runDirectory: string;
+}
+
+/** How an {@link EvolveJobRunner} behaves. */
+export interface EvolveJobRunnerOptions {
+  onEvent?: (event: EvolveEvent) => void;
+  /** Test hook: stop (throw {@link EvolveInterrupted}) right after this many phases have run in this runner. */
+  stopAfterPhases?: number;
+  /** Only read finished phases back from the ledger: a phase that has not finished is an error, and no model is loaded. */
+  recordedOnly?: boolean;
+  /** The run's tasks, when another runner of this process has them already. */
+  tasks?: EvolveTaskSets;
+}
+
+/** Thrown by the `stopAfterPhases` test hook, to simulate a run killed between phases. */
+export class EvolveInterrupted extends Error {
+  override readonly name = 'EvolveInterrupted';
+}
+
+/** A dev or test evaluation. */
+export interface EvaluationResult {
+  metrics: SuiteMetrics;
+  point: FrontPoint;
+}
+
+/** What one method's job gives the summary (the hypervolume is added with the base's dev point). */
+export interface MethodOutcome {
+  rounds: EvolveRound[];
+  test: EvaluationResult;
+  examples: RepairExample[];
+}
+
+interface StoredEpisode {
+  taskId: string;
+  trajectory: Trajectory;
+  verdict: Verdict;
+}
+
+interface RepairPhaseResult {
+  episodes: number;
+  failures: number;
+  repaired: { value: number; n: number; ci95: [number, number] };
+  outcomes: Record<string, number>;
+}
+
+interface PolicyPhaseResult {
+  report: PhaseReport;
+  statistics: {
+    groups: number;
+    zeroVarianceShare: number;
+    allInfeasibleShare: number;
+    unscorableShare: number;
+    meanFronts: number;
+    singleFrontShare: number;
+    infeasiblePositiveShare: number;
+  };
+}
+
+const refusalSchema = z.object({ description: z.string().optional(), message: z.string().min(1) });
+
+/** Round 1's rollouts on the train pools, from the base, shared by every method that rolls out. */
+const sharedRolloutsKey = 'shared/round-1/rollouts';
+/** Round 1's repairs of the shared rollouts, shared by every method that repairs. */
+const sharedRepairsKey = 'shared/round-1/repairs';
+
+/**
+ * Runs the phases of evolve jobs against a run's ledger: a phase recorded there (by this process
+ * or another) is read back, any other runs on the embedded policy (loaded on the first phase that
+ * needs it) and is recorded as it finishes, with a checkpoint after training phases. Every phase
+ * is deterministic for the preset's seed and starts from the base or from the checkpoint of the
+ * method's previous training phase, so a job gives the same results in any process and after any
+ * interruption.
+ */
+export class EvolveJobRunner {
+  private learner: TinyLearner | null = null;
+  private base: ModelParameters | null = null;
+  /** Where the method's policy stands: the base or a checkpoint to load before the next phase that needs it. */
+  private pending: 'base' | string | null = 'base';
+  private phasesRun = 0;
+  /** The run's tasks (each split selected on first use). */
+  readonly tasks: EvolveTaskSets;
+  private readonly refusal: string;
+  private readonly thresholds = defaultObjectiveThresholds;
+
+  constructor(
+    private readonly ledger: PhaseLedger,
+    private readonly settings: EvolveRunSettings,
+    private readonly options: EvolveJobRunnerOptions = {},
+  ) {
+    this.tasks = options.tasks ?? new EvolveTaskSets(settings.preset);
+    this.refusal = readDataFile('evolve/refusal.json', refusalSchema).message;
+  }
+
+  /** Runs (or reads back) every phase of `job`. */
+  async run(job: EvolveJob): Promise<void> {
+    this.tasks.select(job === 'base' ? ['dev', 'test'] : job === 'shared' ? ['train'] : ['train', 'dev', 'test']);
+    if (job === 'base') await this.baseEvaluations();
+    else if (job === 'shared') await this.sharedPhases();
+    else await this.method(job);
+  }
+
+  /** Frees the model, if one was loaded. */
+  dispose(): void {
+    if (this.learner && this.base) this.learner.release(this.base);
+    this.base = null;
+  }
+
+  /** Job `base`: the starting policy on dev and on test. */
+  async baseEvaluations(): Promise<{ dev: EvaluationResult; test: EvaluationResult }> {
+    this.pending = 'base';
+    const dev = await this.phase('base/dev', 'base · dev evaluation', (learner) => this.evaluate(learner, this.tasks.devTasks, 'base · dev evaluation'));
+    const test = await this.phase('base/test', 'base · test evaluation', (learner) => this.evaluate(learner, this.tasks.testTasks, 'base · test evaluation'));
+    return { dev, test };
+  }
+
+  /** Job `shared`: round 1's rollouts (and repairs, when a method uses them) from the base. */
+  async sharedPhases(): Promise<void> {
+    this.pending = 'base';
+    await this.rolloutsPhase(sharedRolloutsKey, 'shared · round 1 · rollouts', 1);
+    if (this.settings.methods.some(usesRepairs)) {
+      await this.repairsPhase(sharedRepairsKey, 'shared · round 1 · repairs', this.ledger.readData<StoredEpisode[]>(sharedRolloutsKey), 1);
+    }
+  }
+
+  /** A method's job: its rounds from the base (round 1 takes the shared rollouts and repairs) and its test evaluation. */
+  async method(method: EvolveMethod): Promise<MethodOutcome> {
+    const { preset } = this.settings;
+    const thresholds = this.thresholds;
+    this.pending = 'base';
+    const rounds: EvolveRound[] = [];
+    const examples: RepairExample[] = [];
+    const buffer = new Map<string, ReplayBufferEntry>();
+    const refusals = new Map<string, LearningConversation>();
+    for (let round = 1; round <= preset.rounds; round++) {
+      const prefix = `${method} · round ${round}`;
+      /** The round's own phases (not the shared ones), whose recorded times make the round's time. */
+      const ownPhases: string[] = [];
+      // Rollouts on the train pools (step 1); round 1 starts from the same base for every method.
+      let episodes: StoredEpisode[] = [];
+      if (usesRollouts(method)) {
+        const key = round === 1 ? sharedRolloutsKey : `${method}/round-${round}/rollouts`;
+        if (round === 1) this.shared(key, `${prefix} · rollouts`);
+        else {
+          ownPhases.push(key);
+          await this.rolloutsPhase(key, `${prefix} · rollouts`, round);
+        }
+        episodes = this.ledger.readData<StoredEpisode[]>(key);
+      }
+
+      // Repairs (steps 2–3): failures → K candidates → selection → buffer.
+      let repairs: EvolveRound['repairs'] = null;
+      if (usesRepairs(method)) {
+        const key = round === 1 ? sharedRepairsKey : `${method}/round-${round}/repairs`;
+        let repairResult: RepairPhaseResult;
+        if (round === 1) repairResult = this.shared<RepairPhaseResult>(key, `${prefix} · repairs`);
+        else {
+          ownPhases.push(key);
+          repairResult = await this.repairsPhase(key, `${prefix} · repairs`, episodes, round);
+        }
+        const entries = this.ledger.readData<ReplayBufferEntry[]>(key);
+        for (const entry of entries) buffer.set(`${entry.taskId}#${entry.taskSeed}#${entry.contentKey}`, entry);
+        repairs = { ...repairResult, bufferSize: buffer.size };
+        if (method === 'fate') examples.push(...entries.slice(0, 3).map((entry) => repairExample(method, round, entry)));
+      }
+      if (method === 'refusal-sft') {
+        for (const episode of episodes) {
+          const security = episode.verdict.scores.security.value;
+          const task = this.tasks.trainById.get(episode.taskId)!;
+          if (security !== null && security < thresholds.security && !refusals.has(task.id)) {
+            refusals.set(task.id, {
+              messages: [
+                ...(task.system ? [{ role: 'system' as const, content: task.system }] : []),
+                { role: 'user', content: task.prompt },
+                { role: 'assistant', content: this.refusal },
+              ],
+              tools: episode.trajectory.tools,
+              entities: task.entities,
+            });
+          }
+        }
+      }
+
+      // Stage 1: supervised warmup on the buffer (FATE), or toward refusals (refusal-sft).
+      let supervised: EvolveRound['supervised'] = null;
+      if (usesRepairs(method) || method === 'refusal-sft') {
+        const conversations = usesRepairs(method) ? bufferConversations([...buffer.values()], preset, this.tasks.trainById) : [...refusals.values()];
+        const key = `${method}/round-${round}/supervised`;
+        const label = `${prefix} · supervised warmup`;
+        ownPhases.push(key);
+        const report = await this.phase(
+          key,
+          label,
+          async (learner) => {
+            const result = await learner.supervised(conversations, { steps: conversations.length === 0 ? 0 : preset.supervised.steps, peakLearningRate: preset.supervised.peakLearningRate, seed: preset.seed * 1000 + round }, (step, steps) =>
+              this.emit({ kind: 'progress', label, done: step, total: steps }),
+            );
+            return { result, detail: `${conversations.length} examples, ${result.steps} steps, loss ${formatLoss(result.firstLoss)} → ${formatLoss(result.lastLoss)}` };
+          },
+          true,
+        );
+        supervised = { examples: conversations.length, steps: report.steps, firstLoss: report.firstLoss, lastLoss: report.lastLoss };
+      }
+
+      // Stage 2: group rollouts and the method's advantages (PFPO or a scalar baseline).
+      let policyOptimization: EvolveRound['policyOptimization'] = null;
+      if (usesPolicyOptimization(method)) {
+        const advantage = method === 'fate' ? 'pfpo' : method === 'scalar-grpo' ? 'scalar-grpo' : 'gdpo';
+        const groupSize = preset.pfpo.groupSize;
+        const key = `${method}/round-${round}/policy-optimization`;
+        const label = `${prefix} · ${advantage === 'pfpo' ? 'PFPO' : advantage}`;
+        ownPhases.push(key);
+        const outcome = await this.phase(
+          key,
+          label,
+          async (learner) => {
+            const prompts = new Random(`${preset.seed}:prompts:${round}`).sample(this.tasks.trainPool, preset.policyOptimization.prompts);
+            const tasks = prompts.flatMap((task) => Array.from({ length: groupSize }, (_, sample) => groupSampleTask(task, round, sample)));
+            const sampled = await runEpisodes(tasks, learner.policy, { batchSize: 64, onEpisodeDone: (done) => this.emit({ kind: 'progress', label: `${label} (groups)`, done, total: tasks.length }) });
+            const conversations: AdvantageConversation[] = [];
+            const pfpoResults: PfpoGroupResult[] = [];
+            let zeroVariance = 0;
+            let infeasible = 0;
+            let infeasiblePositive = 0;
+            prompts.forEach((task, group) => {
+              const members = sampled.slice(group * groupSize, (group + 1) * groupSize);
+              const vectors: ObjectiveVector[] = members.map((episode) => objectiveVector(verify(task, episode.trajectory, episode.before, episode.after)));
+              const structure = pfpoAdvantages(vectors, preset.pfpo);
+              pfpoResults.push(structure);
+              const advantages = advantage === 'pfpo' ? structure.advantages : scalarAdvantages(advantage, vectors, { epsilon: preset.pfpo.advantageEpsilon });
+              if (advantages.every((value) => Math.abs(value) < 1e-12)) zeroVariance += 1;
+              members.forEach((episode, index) => {
+                if (structure.diagnostics.feasible[index] === false) {
+                  infeasible += 1;
+                  if ((advantages[index] ?? 0) > 0) infeasiblePositive += 1;
+                }
+                conversations.push({ messages: episode.trajectory.messages, tools: episode.trajectory.tools, entities: task.entities, advantage: advantages[index] ?? 0 });
+              });
+            });
+            const reference = await learner.snapshot();
+            let report: PhaseReport;
+            try {
+              report = await learner.policyOptimization(
+                conversations,
+                reference,
+                {
+                  steps: preset.policyOptimization.steps,
+                  peakLearningRate: preset.policyOptimization.peakLearningRate,
+                  clipEpsilon: preset.pfpo.clipEpsilon,
+                  klCoefficient: preset.pfpo.klCoefficient,
+                  seed: preset.seed * 1000 + round,
+                },
+                (step, steps) => this.emit({ kind: 'progress', label, done: step, total: steps }),
+              );
+            } finally {
+              learner.release(reference);
+            }
+            const statistics = pfpoGroupStatistics(pfpoResults);
+            const result: PolicyPhaseResult = {
+              report,
+              statistics: {
+                groups: prompts.length,
+                zeroVarianceShare: prompts.length === 0 ? 0 : zeroVariance / prompts.length,
+                allInfeasibleShare: statistics.allInfeasibleGroupShare,
+                unscorableShare: statistics.unscorableRowShare,
+                meanFronts: statistics.meanFrontCount,
+                singleFrontShare: statistics.singleFrontGroupShare,
+                infeasiblePositiveShare: infeasible === 0 ? 0 : infeasiblePositive / infeasible,
+              },
+            };
+            return { result, detail: `${prompts.length} groups × ${groupSize}, ${(result.statistics.zeroVarianceShare * 100).toFixed(0)}% zero-variance, ${report.steps} steps` };
+          },
+          true,
+        );
+        policyOptimization = {
+          advantage,
+          groups: outcome.statistics.groups,
+          groupSize,
+          steps: outcome.report.steps,
+          meanLoss: outcome.report.meanLoss,
+          meanKl: outcome.report.meanKl,
+          meanClippedShare: outcome.report.meanClippedShare,
+          zeroVarianceShare: outcome.statistics.zeroVarianceShare,
+          allInfeasibleShare: outcome.statistics.allInfeasibleShare,
+          unscorableShare: outcome.statistics.unscorableShare,
+          meanFronts: outcome.statistics.meanFronts,
+          singleFrontShare: outcome.statistics.singleFrontShare,
+          infeasiblePositiveShare: outcome.statistics.infeasiblePositiveShare,
+        };
+      }
+
+      const devKey = `${method}/round-${round}/dev`;
+      ownPhases.push(devKey);
+      const dev = await this.phase(devKey, `${prefix} · dev evaluation`, (learner) => this.evaluate(learner, this.tasks.devTasks, `${prefix} · dev evaluation`));
+      const seconds = ownPhases.reduce((total, key) => total + this.ledger.get(key).seconds, 0);
+      rounds.push({ round, repairs, supervised, policyOptimization, dev: dev.metrics, devPoint: dev.point, seconds });
+    }
+    const test = await this.phase(`${method}/test`, `${method} · test evaluation`, (learner) => this.evaluate(learner, this.tasks.testTasks, `${method} · test evaluation`));
+    return { rounds, test, examples };
+  }
+
+  private emit(event: EvolveEvent): void {
+    this.options.onEvent?.(event);
+  }
+
+  /** A shared round-1 phase that a method's round 1 takes as it is (it must have finished). */
+  private shared<T>(key: string, label: string): T {
+    const result = this.ledger.get<T>(key).result;
+    this.emit({ kind: 'phase-shared', label, from: 'the base' });
+    return result;
+  }
+
+  /** The learner with the parameters the next phase starts from (loaded on first use). */
+  private async policyForPhase(): Promise<TinyLearner> {
+    if (this.learner === null) {
+      this.learner = await TinyLearner.load(this.settings.policyDirectory, this.settings.policyName);
+      this.base = await this.learner.snapshot();
+      if (this.pending === 'base') this.pending = null;
+    }
+    if (this.pending === 'base') await this.learner.restore(this.base!);
+    else if (this.pending !== null) await this.learner.restoreCheckpoint(this.pending);
+    this.pending = null;
+    return this.learner;
+  }
+
+  /** Reads a finished phase back, or runs and records it (saving a checkpoint after it when asked). */
+  private async phase<T>(key: string, label: string, body: (learner: TinyLearner) => Promise<{ result: T; detail: string }>, checkpoint = false): Promise<T> {
+    if (this.ledger.has(key)) {
+      this.emit({ kind: 'phase-resumed', label });
+      const recorded = this.ledger.get<T>(key);
+      if (recorded.checkpoint) this.pending = recorded.checkpoint;
+      return recorded.result;
+    }
+    if (this.options.recordedOnly) throw new Error(`phase ${key} has not finished`);
+    const learner = await this.policyForPhase();
+    this.emit({ kind: 'phase-start', label });
+    const phaseStarted = Date.now();
+    const { result, detail } = await body(learner);
+    let checkpointDirectory: string | null = null;
+    if (checkpoint) {
+      checkpointDirectory = path.join(this.settings.runDirectory, 'checkpoints', key.replaceAll('/', '__'));
+      await learner.save(checkpointDirectory);
+    }
+    const seconds = (Date.now() - phaseStarted) / 1000;
+    this.ledger.record(key, result, checkpointDirectory, seconds);
+    this.emit({ kind: 'phase-done', label, seconds, detail });
+    this.phasesRun += 1;
+    if (this.options.stopAfterPhases !== undefined && this.phasesRun >= this.options.stopAfterPhases) throw new EvolveInterrupted(`stopped after ${this.phasesRun} phases`);
+    return result;
+  }
+
+  private async evaluate(learner: TinyLearner, tasks: readonly Task[], label: string): Promise<{ result: EvaluationResult; detail: string }> {
+    const episodes = await runEpisodes(tasks, learner.policy, { batchSize: 64, onEpisodeDone: (done) => this.emit({ kind: 'progress', label, done, total: tasks.length }) });
+    const scored = episodes.map((episode) => ({ task: episode.task, verdict: verify(episode.task, episode.trajectory, episode.before, episode.after) }));
+    const metrics = suiteMetrics(scored);
+    const point = frontPoint(metrics);
+    return { result: { metrics, point }, detail: `security ${point.security.toFixed(2)}, utility ${point.utility.toFixed(2)}, 1−BRR ${point.notOverRefusing.toFixed(2)}` };
+  }
+
+  /** Rollouts of the policy on the train pools (their episodes go to the phase's data file). */
+  private async rolloutsPhase(key: string, label: string, round: number): Promise<{ episodes: number }> {
+    return this.phase(key, label, async (learner) => {
+      const tasks = this.tasks.trainPool.map((task) => ({ ...task, id: `${task.id}~round~${round}` }));
+      const episodes = await runEpisodes(tasks, learner.policy, { batchSize: 64, onEpisodeDone: (done) => this.emit({ kind: 'progress', label, done, total: tasks.length }) });
+      const stored = episodes.map((episode, index): StoredEpisode => {
+        const original = this.tasks.trainPool[index]!;
+        return { taskId: original.id, trajectory: episode.trajectory, verdict: verify(original, episode.trajectory, episode.before, episode.after) };
+      });
+      const failures = stored.filter(
+        (episode) => mineFailures([{ task: this.tasks.trainById.get(episode.taskId)!, trajectory: episode.trajectory, verdict: episode.verdict, sample: 0 }], this.thresholds).length > 0,
+      ).length;
+      this.ledger.writeData(key, stored);
+      return { result: { episodes: stored.length }, detail: `${stored.length} episodes, ${failures} failures` };
+    });
+  }
+
+  /** Repairs of the failures among `episodes` (the replay-buffer entries go to the phase's data file). */
+  private async repairsPhase(key: string, label: string, episodes: readonly StoredEpisode[], round: number): Promise<RepairPhaseResult> {
+    const { preset } = this.settings;
+    return this.phase(key, label, async (learner) => {
+      const failures = mineFailures(
+        episodes.map((episode) => ({ task: this.tasks.trainById.get(episode.taskId)!, trajectory: episode.trajectory, verdict: episode.verdict, sample: 0 })),
+        this.thresholds,
+      );
+      const attempts = await repairFailures(failures, learner.policy, {
+        candidatesPerFailure: preset.repair.candidates,
+        promptStyle: preset.repair.promptStyle,
+        batchSize: 64,
+        onCandidateDone: (done, total) => this.emit({ kind: 'progress', label, done, total }),
+      });
+      const statistics = repairAttemptStatistics(attempts);
+      this.ledger.writeData(key, replayBufferEntries(attempts, round));
+      const result: RepairPhaseResult = { episodes: episodes.length, failures: failures.length, repaired: statistics.repaired, outcomes: statistics.candidates.outcomes };
+      return { result, detail: `${failures.length} failures, ${(statistics.repaired.value * 100).toFixed(0)}% repaired` };
+    });
+  }
+}
+
+/** The supervised conversations of the repair buffer: (p_f, a*) and (x, a*), each when switched on. */
+function bufferConversations(entries: readonly ReplayBufferEntry[], preset: EvolvePreset, tasks: ReadonlyMap<string, Task>): LearningConversation[] {
+  return entries.flatMap((entry) => {
+    const task = tasks.get(entry.taskId);
+    if (!task) return [];
+    const conversations: LearningConversation[] = [];
+    if (preset.repair.repairPrompt) conversations.push({ messages: withUserMessage(entry.repair.messages, entry.repairPrompt), tools: entry.repair.tools, entities: task.entities });
+    if (preset.repair.originalPrompt) conversations.push({ messages: withUserMessage(entry.repair.messages, entry.originalPrompt), tools: entry.repair.tools, entities: task.entities });
+    if (preset.repair.diagnosisExamples) {
+      const [failure] = mineFailures([{ task, trajectory: entry.failure, verdict: entry.failureVerdict, sample: 0 }]);
+      if (failure) {
+        for (const example of diagnosisExamplesFromRepair(failure, { trajectory: entry.repair, verdict: entry.repairVerdict }, { style: 'compact' })) {
+          conversations.push({ messages: example.messages, tools: example.tools, entities: example.entities });
+        }
+      }
+    }
+    return conversations;
+  });
+}
+
+function evidenceOf(verdict: Verdict): Record<string, string> {
+  const evidence: Record<string, string> = {};
+  for (const [objective, score] of Object.entries(verdict.scores)) {
+    if (score.value === null) continue;
+    evidence[objective] = `${score.value.toFixed(2)}${score.evidence.step !== null ? ` (step ${score.evidence.step + 1})` : ''}: ${score.evidence.reason}`;
+  }
+  return evidence;
+}
+
+function repairExample(method: EvolveMethod, round: number, entry: ReplayBufferEntry): RepairExample {
+  const format = loadRepairTemplate('plain').trajectory;
+  return {
+    method,
+    round,
+    taskId: entry.taskId,
+    failureType: entry.failureType,
+    failure: renderTrajectoryForRepair(entry.failure, format),
+    repair: renderTrajectoryForRepair(entry.repair, format),
+    failureEvidence: evidenceOf(entry.failureVerdict),
+    repairEvidence: evidenceOf(entry.repairVerdict),
+  };
+}
+
+function formatLoss(loss: number | null): string {
+  return loss === null ? '–' : loss.toFixed(3);
+}

@@ -1,0 +1,151 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TinyCheckpointError } from '../policies/tiny/tiny-policy.js';
+import type { EvolveEvent } from './evolve-event.js';
+import { jobPrerequisites, type EvolveJob } from './evolve-job.js';
+import { EvolveInterrupted, type EvolveRunSettings } from './evolve-job-runner.js';
+import type { EvolveWorkerMessage, EvolveWorkerRequest } from './evolve-worker-protocol.js';
+import { PhaseLedgerError } from './phase-ledger.js';
+
+/** What {@link runEvolveJobsInWorkers} needs. */
+export interface EvolveWorkerPoolOptions {
+  /** The jobs, in the order they start (a job also waits for its prerequisites). */
+  jobs: readonly EvolveJob[];
+  /** Most worker processes at once. */
+  workers: number;
+  settings: EvolveRunSettings;
+  /** Test hook: every worker stops (as if killed) after this many phases of its own. */
+  stopAfterPhases?: number;
+  /** Receives the events of every worker as they arrive. */
+  onEvent?: (event: EvolveEvent) => void;
+}
+
+/** How a worker process is started: its entry module and node's flags for it. */
+export interface EvolveWorkerLaunch {
+  entry: string;
+  execArgv: string[];
+}
+
+/**
+ * The worker entry next to this module: `evolve-worker.js` when fate runs compiled, or
+ * `evolve-worker.ts` when it runs from source (tests, tsx), then with tsx's loader. Node's flags
+ * of this process go along (debugger flags excepted, so two processes do not claim one port).
+ */
+export function evolveWorkerLaunch(): EvolveWorkerLaunch {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = fileURLToPath(new URL(fromSource ? './evolve-worker.ts' : './evolve-worker.js', import.meta.url));
+  const execArgv = process.execArgv.filter((flag) => !/^--(inspect|debug)/.test(flag));
+  if (fromSource && !execArgv.some((flag) => flag.includes('tsx'))) execArgv.push('--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href);
+  return { entry, execArgv };
+}
+
+const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Runs evolve jobs in worker processes, one process per job and at most `workers` at once, each
+ * as soon as a worker is free and its prerequisites have finished; relays their events. When a
+ * worker fails (an error it reports, or an exit without finishing), the others are killed and
+ * the promise rejects, once every worker has exited, with the worker's one-line error
+ * (EvolveInterrupted, PhaseLedgerError and TinyCheckpointError keep their class). A signal that
+ * stops this process (Ctrl-C) kills the workers first. Finished phases stay in the ledger, so
+ * the run resumes from them.
+ */
+export function runEvolveJobsInWorkers(options: EvolveWorkerPoolOptions): Promise<void> {
+  const launch = evolveWorkerLaunch();
+  const waiting = [...options.jobs];
+  const finished = new Set<EvolveJob>();
+  const running = new Map<EvolveJob, ChildProcess>();
+  let failure: Error | null = null;
+
+  return new Promise<void>((resolve, reject) => {
+    const killAll = (): void => {
+      for (const child of running.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    };
+    const onSignal = (signal: NodeJS.Signals): void => {
+      killAll();
+      removeListeners();
+      process.kill(process.pid, signal);
+    };
+    const removeListeners = (): void => {
+      for (const signal of stopSignals) process.removeListener(signal, onSignal);
+      process.removeListener('exit', killAll);
+    };
+    for (const signal of stopSignals) process.on(signal, onSignal);
+    process.on('exit', killAll);
+
+    const fail = (error: Error): void => {
+      failure ??= error;
+      killAll();
+      settleWhenIdle();
+    };
+    const settleWhenIdle = (): void => {
+      if (running.size > 0) return;
+      removeListeners();
+      if (failure) reject(failure);
+      else resolve();
+    };
+    const startReady = (): void => {
+      for (const job of [...waiting]) {
+        if (failure || running.size >= options.workers) break;
+        if (jobPrerequisites(job, options.jobs).some((prerequisite) => !finished.has(prerequisite))) continue;
+        waiting.splice(waiting.indexOf(job), 1);
+        start(job);
+      }
+      if (running.size === 0 && waiting.length > 0 && !failure) failure = new Error(`evolve jobs ${waiting.join(', ')} wait for jobs that are not in the run`);
+      settleWhenIdle();
+    };
+    const start = (job: EvolveJob): void => {
+      const child = fork(launch.entry, [], { execArgv: launch.execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+      running.set(job, child);
+      let output = '';
+      const keep = (chunk: Buffer): void => {
+        output = (output + chunk.toString()).slice(-4000);
+      };
+      child.stdout?.on('data', keep);
+      child.stderr?.on('data', keep);
+      const request: EvolveWorkerRequest = { job, settings: options.settings, ...(options.stopAfterPhases !== undefined ? { stopAfterPhases: options.stopAfterPhases } : {}) };
+      const reported: { outcome: Extract<EvolveWorkerMessage, { type: 'done' | 'failed' }> | null } = { outcome: null };
+      child.on('message', (message: EvolveWorkerMessage) => {
+        if (message.type === 'ready') {
+          if (!failure && child.connected) child.send(request);
+        } else if (message.type === 'event') options.onEvent?.(message.event);
+        else reported.outcome = message;
+      });
+      let closed = false;
+      const onClose = (code: number | null, signal: NodeJS.Signals | null): void => {
+        if (closed) return;
+        closed = true;
+        running.delete(job);
+        const outcome = reported.outcome;
+        if (outcome?.type === 'done' && code === 0) {
+          finished.add(job);
+          startReady();
+        } else if (outcome?.type === 'failed') {
+          fail(workerError(job, outcome));
+        } else {
+          const lastLine = output.trim().split('\n').at(-1);
+          fail(new Error(`evolve job ${job}: its worker process exited with ${signal ? `signal ${signal}` : `code ${code}`} before finishing${lastLine ? ` (${lastLine})` : ''}`));
+        }
+      };
+      child.on('error', (error) => {
+        reported.outcome ??= { type: 'failed', name: 'Error', message: `cannot run its worker process (${error.message})` };
+        // A process that never started emits no close.
+        if (child.pid === undefined) onClose(null, null);
+      });
+      child.once('close', onClose);
+    };
+    startReady();
+  });
+}
+
+/** The error a worker reported, as an error of this process. */
+function workerError(job: EvolveJob, reported: Extract<EvolveWorkerMessage, { type: 'failed' }>): Error {
+  if (reported.name === 'EvolveInterrupted') return new EvolveInterrupted(reported.message);
+  if (reported.name === 'PhaseLedgerError') return new PhaseLedgerError(reported.message);
+  if (reported.name === 'TinyCheckpointError') return new TinyCheckpointError(reported.message);
+  const error = new Error(`evolve job ${job}: ${reported.message}`);
+  const frames = reported.stack?.split('\n').filter((line) => line.trimStart().startsWith('at '));
+  if (frames && frames.length > 0) error.stack = `${error.name}: ${error.message}\n    (in the worker process)\n${frames.join('\n')}`;
+  return error;
+}

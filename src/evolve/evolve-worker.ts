@@ -1,0 +1,42 @@
+/**
+ * Entry module of an evolve worker process (forked by `runEvolveJobsInWorkers`): says it is
+ * ready, receives one `EvolveWorkerRequest`, runs that job against the run's ledger (phases other
+ * processes recorded are read back), relays its events to the parent and exits: 0 when the job
+ * finished, 1 after sending the error when it failed. It exits as well when the parent goes away.
+ */
+import { EvolveJobRunner } from './evolve-job-runner.js';
+import type { EvolveWorkerMessage, EvolveWorkerRequest } from './evolve-worker-protocol.js';
+import { PhaseLedger } from './phase-ledger.js';
+
+/** Sends a message to the parent; resolves once it is handed to the channel. */
+function send(message: EvolveWorkerMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.connected) return resolve();
+    process.send!(message, undefined, {}, () => resolve());
+  });
+}
+
+async function runRequest(request: EvolveWorkerRequest): Promise<void> {
+  try {
+    const runner = new EvolveJobRunner(PhaseLedger.open(request.settings.runDirectory), request.settings, {
+      onEvent: (event) => void send({ type: 'event', event }),
+      ...(request.stopAfterPhases !== undefined ? { stopAfterPhases: request.stopAfterPhases } : {}),
+    });
+    await runner.run(request.job);
+    await send({ type: 'done' });
+    process.exit(0);
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    await send({ type: 'failed', name: failure.name, message: failure.message.split('\n')[0] ?? '', ...(failure.stack ? { stack: failure.stack } : {}) });
+    process.exit(1);
+  }
+}
+
+if (!process.send) {
+  process.stderr.write('evolve-worker: this module runs as a worker process forked by fate evolve, not on its own\n');
+  process.exit(2);
+}
+process.on('disconnect', () => process.exit(1));
+process.once('message', (request: EvolveWorkerRequest) => void runRequest(request));
+// Only now that it is listening: a message sent earlier could be lost.
+void send({ type: 'ready' });
