@@ -172,6 +172,19 @@ export class ToolCallGrammar {
    * kinds stands for anything yet (then the value is typed freely rather than stuck).
    */
   private referenceSlots(state: GrammarState, slots: SlotFacts): ReadonlySet<number> | undefined {
+    let bySlots = this.referenceSlotsCache.get(slots);
+    if (!bySlots) this.referenceSlotsCache.set(slots, (bySlots = new Map()));
+    const key = `${state.tool}|${state.parameter}|${state.inArray ? 1 : 0}`;
+    if (bySlots.has(key)) return bySlots.get(key);
+    const computed = this.computeReferenceSlots(state, slots);
+    bySlots.set(key, computed);
+    return computed;
+  }
+
+  /** Reference slots by slot facts and (tool, parameter, array item): asked once per token tried. */
+  private readonly referenceSlotsCache = new WeakMap<SlotFacts, Map<string, ReadonlySet<number> | undefined>>();
+
+  private computeReferenceSlots(state: GrammarState, slots: SlotFacts): ReadonlySet<number> | undefined {
     const parameter = this.tools[state.tool]!.parameters[state.parameter]!;
     if (!parameter.kinds) return undefined;
     const type = this.typeOf(state);
