@@ -103,7 +103,11 @@ export function slotKinds(values: readonly string[], entities: readonly Entity[]
   const kindByValue = new Map<string, EntityKind>();
   for (const entity of entities) if (!kindByValue.has(entity.value)) kindByValue.set(entity.value, entity.kind);
   const matcher = template.recordIdPattern ? new EntityMatcher([], template.recordIdPattern) : undefined;
-  return values.map((value) => kindByValue.get(value) ?? (matcher?.segment(value).length === 1 && matcher.segment(value)[0]!.kind === 'entity' ? recordIdKind : undefined));
+  const isRecordId = (value: string): boolean => {
+    const segments = matcher?.segment(value) ?? [];
+    return segments.length === 1 && segments[0]!.kind === 'entity';
+  };
+  return values.map((value) => kindByValue.get(value) ?? (isRecordId(value) ? recordIdKind : undefined));
 }
 
 /** Reads a checkpoint's argument kinds; `{}` when the checkpoint has none. Throws a one-line error naming the file when it is malformed. */
