@@ -1,11 +1,14 @@
 /**
- * The two compiled programs of KV-cached decoding over a fixed `[rows, cacheLength]` cache
- * (one compile per row count and prompt bucket, never per step):
+ * The compiled programs of KV-cached decoding over a `[rows, cacheLength]` cache (one compile per
+ * row count, prompt bucket and cache length, never per step):
  *
  * - prefill: the causal forward over right-padded prompts `[R, P]`, keeping every layer's keys
  *   and values (padded to the cache length) and the logits at each row's last prompt position;
  * - decode: one token per row at per-row positions; writes its key/value into the cache where
- *   `position` one-hot is set (a `where`, no scatter) and attends to cache slots ≤ position.
+ *   `position` one-hot is set (a `where`, no scatter) and attends to cache slots ≤ position;
+ * - grow: pads a cache with empty slots to a longer length, so a session can start with a short
+ *   cache (a decode step costs in proportion to the cache length) and lengthen it only when a
+ *   row needs the room.
  *
  * A row's padded prompt slots beyond its length are overwritten before they are ever attended,
  * since decoding writes slot p before attending to slots ≤ p.
@@ -49,6 +52,20 @@ export function createPrefillProgram(backend: TensorBackend, config: ModelConfig
     const selector = backend.reshape(backend.oneHot(lastIndex, length), [rows, length, 1]);
     const last = backend.sum(backend.multiply(normed, selector), 1);
     return [outputLogits(backend, parameters, last), cache];
+  });
+}
+
+/** `(cache) → cache` with more slots (the new ones empty). */
+export type GrowProgram = CompiledFunction<[KeyValueCache], KeyValueCache>;
+
+/** Builds the program that pads a cache (of any length below `cacheLength`) to `cacheLength` slots. */
+export function createGrowProgram(backend: TensorBackend, cacheLength: number): GrowProgram {
+  return backend.compile((cache: KeyValueCache) => {
+    const pad = (tensor: Tensor) => {
+      const [rows, length, heads, headSize] = tensor.shape as [number, number, number, number];
+      return backend.concatenate([tensor, backend.zeros([rows, cacheLength - length, heads, headSize])], 1);
+    };
+    return { keys: cache.keys.map(pad), values: cache.values.map(pad) };
   });
 }
 

@@ -42,10 +42,17 @@ describe('KV-cached decoding', () => {
     const continuations = [[4, 8, 15, 16, 23, 1, 2, 3], [12, 13, 14, 0, 29, 17, 1, 5]];
     const session = sampler.startSession();
     const stepLogits = [await session.start(prompts)];
+    const lengths = [session.cacheLength];
     for (let step = 0; step < continuations[0]!.length; step++) {
       stepLogits.push(await session.step(continuations.map((row) => row[step]!)));
+      lengths.push(session.cacheLength);
     }
     session.close();
+    // The cache starts at the 16-slot bucket that holds the 10-token prompt and grows to 24 when
+    // the longer row needs slot 16.
+    expect(lengths[0]).toBe(16);
+    expect(lengths[lengths.length - 1]).toBe(24);
+    expect(session.maximumLength).toBe(24);
     let largest = 0;
     for (const [row, prompt] of prompts.entries()) {
       const sequence = [...prompt, ...continuations[row]!];
@@ -97,6 +104,19 @@ describe('KV-cached decoding', () => {
     const full = await sampler.generate({ prompts: [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]], maxNewTokens: 10 });
     expect(full[0]!.tokens).toHaveLength(4);
     expect(full[0]!.finishReason).toBe('cache-full');
+  });
+
+  it('samples the same tokens whether the cache starts short and grows or starts long', async () => {
+    const request = { prompts: [[1, 2], [3, 4, 5, 6, 7, 8, 9], [4]], maxNewTokens: 15, temperature: 1, seed: 3 };
+    const growing = new Sampler(backend, config, parameters, { lengthBuckets: [8, 16], cacheReserve: 0 });
+    const whole = new Sampler(backend, config, parameters, { lengthBuckets: [8, 16], cacheLengths: [24] });
+    const grown = await growing.generate(request);
+    const long = await whole.generate(request);
+    expect(grown.map((row) => row.tokens)).toEqual(long.map((row) => row.tokens));
+    expect(grown.map((row) => row.finishReason)).toEqual(long.map((row) => row.finishReason));
+    grown.forEach((row, index) => row.logProbabilities.forEach((value, position) => expect(value).toBeCloseTo(long[index]!.logProbabilities[position]!, 4)));
+    growing.release();
+    whole.release();
   });
 
   it('constrains choices with allowedTokens', async () => {

@@ -1,9 +1,9 @@
 /**
  * Batched generation and scoring for one model. Generation runs a {@link DecodeSession} (prompt
- * prefill, then one compiled decode step per token over a fixed `[rows, cacheLength]` KV cache)
- * and chooses tokens on the host ({@link chooseToken}); scoring runs the full forward over
- * padded sequences. Compiled programs are kept across calls: one per row count and length
- * bucket.
+ * prefill, then one compiled decode step per token over a `[rows, cacheLength]` KV cache that
+ * starts short and grows through a few fixed lengths) and chooses tokens on the host
+ * ({@link chooseToken}); scoring runs the full forward over padded sequences. Compiled programs
+ * are kept across calls: one per row count, length bucket and cache length.
  */
 import type { CompiledFunction, Tensor, TensorBackend } from '../backend/tensor-backend.js';
 import type { ModelConfig } from '../model/model-config.js';
@@ -11,8 +11,8 @@ import type { ModelParameters } from '../model/parameters.js';
 import { tokenLogProbabilities } from '../model/loss.js';
 import { SeededRandom } from '../seeded-random.js';
 import { chooseBucket } from '../train/length-buckets.js';
-import { createDecodeProgram, createPrefillProgram, type DecodeProgram, type PrefillProgram } from './decode-programs.js';
-import { DecodeSession } from './decode-session.js';
+import { createDecodeProgram, createGrowProgram, createPrefillProgram, type DecodeProgram, type GrowProgram, type PrefillProgram } from './decode-programs.js';
+import { DecodeSession, type DecodePrograms } from './decode-session.js';
 import { chooseToken } from './token-choice.js';
 
 /** What to generate. */
@@ -57,6 +57,14 @@ export interface SamplerOptions {
   cacheLength?: number;
   /** Prompt / scoring lengths padded to; default powers of two from 16 to the cache length. */
   lengthBuckets?: readonly number[];
+  /**
+   * Lengths a generation's KV cache may have, shortest first: it starts at the shortest that
+   * holds the prompts and the reserve, and grows when a row needs more. Default: the length
+   * buckets up to `cacheLength`, and `cacheLength`.
+   */
+  cacheLengths?: readonly number[];
+  /** Slots a generation's cache holds beyond its longest prompt at the start; default 64. */
+  cacheReserve?: number;
 }
 
 /** Generation and scoring with one set of parameters (borrowed; the caller keeps ownership). */
@@ -66,8 +74,12 @@ export class Sampler {
   #parameters: ModelParameters;
   readonly #cacheLength: number;
   readonly #buckets: readonly number[];
-  readonly #prefill: PrefillProgram;
-  readonly #decode: DecodeProgram;
+  readonly #cacheLengths: readonly number[];
+  readonly #cacheReserve: number;
+  readonly #prefill = new Map<number, PrefillProgram>();
+  readonly #decode = new Map<number, DecodeProgram>();
+  readonly #grow = new Map<number, GrowProgram>();
+  readonly #programs: DecodePrograms;
   readonly #score: CompiledFunction<[ModelParameters, Tensor, Tensor], Tensor>;
 
   constructor(backend: TensorBackend, config: ModelConfig, parameters: ModelParameters, options: SamplerOptions = {}) {
@@ -79,8 +91,19 @@ export class Sampler {
     for (let length = 16; length < this.#cacheLength; length *= 2) defaults.push(length);
     defaults.push(this.#cacheLength);
     this.#buckets = options.lengthBuckets ?? defaults;
-    this.#prefill = createPrefillProgram(backend, config, this.#cacheLength);
-    this.#decode = createDecodeProgram(backend, config, this.#cacheLength);
+    const cacheLength = this.#cacheLength;
+    this.#cacheLengths = [...new Set([...(options.cacheLengths ?? this.#buckets).filter((length) => length > 0 && length < cacheLength), cacheLength])].sort((a, b) => a - b);
+    this.#cacheReserve = options.cacheReserve ?? 64;
+    const lazily = <Program>(programs: Map<number, Program>, create: (length: number) => Program) => (length: number) => {
+      let program = programs.get(length);
+      if (program === undefined) programs.set(length, (program = create(length)));
+      return program;
+    };
+    this.#programs = {
+      prefill: lazily(this.#prefill, (length) => createPrefillProgram(backend, config, length)),
+      decode: lazily(this.#decode, (length) => createDecodeProgram(backend, config, length)),
+      grow: lazily(this.#grow, (length) => createGrowProgram(backend, length)),
+    };
     this.#score = backend.compile((current: ModelParameters, ids: Tensor, targets: Tensor) =>
       tokenLogProbabilities(backend, config, current, ids, targets, { inference: true }),
     );
@@ -96,7 +119,7 @@ export class Sampler {
 
   /** A fresh KV-cached decoding (close it when done). */
   startSession(): DecodeSession {
-    return new DecodeSession(this.#backend, this.#config, this.#parameters, { prefill: this.#prefill, decode: this.#decode }, this.#cacheLength, this.#buckets);
+    return new DecodeSession(this.#backend, this.#config, this.#parameters, this.#programs, this.#cacheLengths, this.#buckets);
   }
 
   /** Generates a continuation for every prompt, in one batch. */
@@ -112,7 +135,7 @@ export class Sampler {
     if (!active.some(Boolean)) return rows;
     const session = this.startSession();
     try {
-      let logits = await session.start(request.prompts);
+      let logits = await session.start(request.prompts, Math.min(request.maxNewTokens, this.#cacheReserve));
       for (;;) {
         const fed = request.prompts.map(() => 0);
         for (const [row, result] of rows.entries()) {
@@ -134,7 +157,7 @@ export class Sampler {
           }
         }
         if (!active.some(Boolean)) break;
-        logits = await session.step(fed);
+        logits = await session.step(fed, active);
       }
     } finally {
       session.close();
@@ -170,8 +193,10 @@ export class Sampler {
 
   /** Frees the compiled programs (the parameters stay with their owner). */
   release(): void {
-    this.#prefill.release();
-    this.#decode.release();
+    for (const programs of [this.#prefill, this.#decode, this.#grow]) {
+      for (const program of programs.values()) program.release();
+      programs.clear();
+    }
     this.#score.release();
   }
 }
