@@ -72,12 +72,12 @@ export class TinyPolicy implements Policy {
       throw new TinyCheckpointError(`${path.join(directory, 'tokenizer.json')}: ${tokenizer.vocabularySize} tokens, config.json says vocabSize ${loaded.config.vocabSize}`);
     }
     const maximum = loaded.config.maxSequence;
-    // Prompts are padded to a multiple of 128 tokens, and a turn's KV cache starts at the next
-    // multiple of 128 that holds the prompt and 64 more tokens, growing by 128 when a row needs it:
-    // a decode step costs in proportion to the cache length, and most turns are short.
-    const lengthBuckets: number[] = [];
-    for (let length = 128; length < maximum; length += 128) lengthBuckets.push(length);
-    lengthBuckets.push(maximum);
+    // Prompts (and scored sequences) are padded to 256, 512 or the context; a turn's KV cache starts
+    // at the shortest of those lengths that holds the prompt and 64 more tokens and grows when a row
+    // needs it (a decode step costs in proportion to the cache length, and most turns are short).
+    // Few lengths on purpose: jax-js's wasm heap keeps a free list per buffer size and never
+    // returns memory, so every new shape adds to a 4 GiB ceiling that a long evolve job can reach.
+    const lengthBuckets = [...new Set([Math.min(256, maximum), Math.min(512, maximum), maximum])];
     const sampler = new Sampler(device, loaded.config, loaded.parameters, { lengthBuckets, cacheReserve: 64 });
     let argumentKinds: ArgumentKinds;
     try {

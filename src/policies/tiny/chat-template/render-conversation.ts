@@ -107,7 +107,15 @@ class ConversationBuilder {
     this.special('tool');
     const result: RenderItem[] = [];
     this.slotted(compactJson(content), false, result);
-    this.items.push(...truncateItems(result, this.toolResultTokenBudget, Math.min(this.template.toolResultTailTokens, this.toolResultTokenBudget - 2), this.ids.named.truncated));
+    this.items.push(
+      ...truncateItems(result, {
+        budget: this.toolResultTokenBudget,
+        tail: Math.min(this.template.toolResultTailTokens, this.toolResultTokenBudget - 2),
+        entityContext: this.template.toolResultEntityContextTokens,
+        minimumHead: this.template.toolResultMinimumHeadTokens,
+        truncatedId: this.ids.named.truncated,
+      }),
+    );
     this.special('endOfTurn');
   }
 
@@ -132,33 +140,69 @@ class ConversationBuilder {
   }
 }
 
+/** How a long tool result is cut (see {@link truncateItems}). */
+interface Truncation {
+  /** Most tokens the result may take. */
+  budget: number;
+  /** Tokens kept from its end. */
+  tail: number;
+  /** Tokens of context kept before each entity of the cut middle (0: no entity windows). */
+  entityContext: number;
+  /** Tokens the head keeps at least before entity windows take its room. */
+  minimumHead: number;
+  /** The truncation marker. */
+  truncatedId: number;
+}
+
 /**
- * Fits a tool result into `budget` tokens (an entity counts as its one slot token): a result
- * that does not fit keeps its first `budget - 1 - tail` tokens, then the truncation marker, then
- * its last `tail` tokens — so an instruction appended at the end of a long field stays visible.
+ * Fits a tool result into `budget` tokens (an entity counts as its one slot token). A result that
+ * does not fit keeps its head, then — when `entityContext` > 0 — a window for each entity of the
+ * cut middle not already shown (the truncation marker, up to `entityContext` tokens before the
+ * entity, the entity), then the truncation marker and its last `tail` tokens, so an instruction
+ * appended at the end of a long field stays visible. The windows take their room from the head,
+ * down to `minimumHead` tokens; entities that find no room are left out in order. The windows
+ * keep what a task needs from a long list or page (an id, a price, a password) where a plain
+ * head-and-tail cut would lose it.
  */
-function truncateItems(items: RenderItem[], budget: number, tail: number, truncatedId: number): RenderItem[] {
-  const size = (item: RenderItem): number => (item.kind === 'tokens' ? item.ids.length : 1);
-  const total = items.reduce((sum, item) => sum + size(item), 0);
-  if (total <= budget) return items;
-  const take = (source: readonly RenderItem[], room: number, fromEnd: boolean): RenderItem[] => {
-    const kept: RenderItem[] = [];
-    const ordered = fromEnd ? [...source].reverse() : source;
-    for (const item of ordered) {
-      if (room <= 0) break;
-      if (item.kind === 'entity' || item.ids.length <= room) {
-        kept.push(item);
-        room -= size(item);
-      } else {
-        kept.push({ ...item, ids: fromEnd ? item.ids.slice(item.ids.length - room) : item.ids.slice(0, room) });
-        room = 0;
-      }
+function truncateItems(items: RenderItem[], truncation: Truncation): RenderItem[] {
+  const { budget, tail, entityContext, minimumHead, truncatedId } = truncation;
+  const units = items.flatMap((item): RenderItem[] => (item.kind === 'tokens' ? item.ids.map((id) => ({ ...item, ids: [id] })) : [item]));
+  if (units.length <= budget) return items;
+  const marker = (): RenderItem => ({ kind: 'tokens', ids: [truncatedId], assistant: false });
+  const tailStart = units.length - tail;
+  const tailUnits = units.slice(tailStart);
+  const longestHead = budget - 1 - tail;
+  /** The windows of the middle entities after a head of `head` units, each a list of units. */
+  const windowsAfter = (head: number): RenderItem[][] => {
+    if (entityContext === 0) return [];
+    const shown = new Set<string>();
+    for (const unit of [...units.slice(0, head), ...tailUnits]) if (unit.kind === 'entity') shown.add(unit.value);
+    const windows: RenderItem[][] = [];
+    let covered = head;
+    for (let index = head; index < tailStart; index++) {
+      const unit = units[index]!;
+      if (unit.kind !== 'entity' || shown.has(unit.value)) continue;
+      const context = units.slice(Math.max(covered, index - entityContext), index);
+      windows.push([marker(), ...context, unit]);
+      for (const member of context) if (member.kind === 'entity') shown.add(member.value);
+      shown.add(unit.value);
+      covered = index + 1;
     }
-    return fromEnd ? kept.reverse() : kept;
+    return windows;
   };
-  const head = take(items, budget - 1 - tail, false);
-  const end = tail > 0 ? take(items, tail, true) : [];
-  return [...head, { kind: 'tokens', ids: [truncatedId], assistant: false }, ...end];
+  const size = (windows: RenderItem[][]) => windows.reduce((sum, window) => sum + window.length, 0);
+  let head = longestHead;
+  let windows = windowsAfter(head);
+  // The longest head whose windows still fit beside it; at the shortest head, the windows that fit.
+  while (head > Math.min(minimumHead, longestHead) && head + size(windows) > longestHead) windows = windowsAfter(--head);
+  const kept: RenderItem[][] = [];
+  let room = longestHead - head;
+  for (const window of windows) {
+    if (window.length > room) break;
+    kept.push(window);
+    room -= window.length;
+  }
+  return [...units.slice(0, head), ...kept.flat(), marker(), ...tailUnits];
 }
 
 function build(messages: readonly ChatMessage[], tools: readonly OpenAiTool[], entities: readonly Entity[], options: ChatTemplateOptions): ConversationBuilder {

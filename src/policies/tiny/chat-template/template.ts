@@ -47,6 +47,8 @@ export const tinyChatTemplateSchema = z
     }),
     toolResultTokenBudget: z.number().int().min(2),
     toolResultTailTokens: z.number().int().min(0).default(0),
+    toolResultEntityContextTokens: z.number().int().min(0).default(0),
+    toolResultMinimumHeadTokens: z.number().int().min(0).default(0),
     systemPrompt: z.enum(['keep', 'omit']).default('keep'),
     recordIdPattern: z.string().nullable().default(null),
   })

@@ -96,12 +96,13 @@ export function testTokenizer(): Tokenizer {
 
 /**
  * The default template with every compaction switched off (system prompt kept, tool arguments
- * listed, no record-id slots, head-only truncation), for tests of the layout itself.
+ * listed, no record-id slots, head-only truncation without entity windows), for tests of the layout itself.
  */
 export const fullTemplate = {
   ...loadTinyChatTemplate(),
   systemPrompt: 'keep' as const,
   recordIdPattern: null,
   toolResultTailTokens: 0,
+  toolResultEntityContextTokens: 0,
   toolList: { ...loadTinyChatTemplate().toolList, showArguments: true },
 };
