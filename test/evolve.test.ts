@@ -147,7 +147,7 @@ describe('fate evolve', () => {
     expect(new Set(done).size).toBe(done.length);
   }, 900_000);
 
-  it('resumes with two workers a run whose worker stopped, to the same summary', async () => {
+  it('resumes with two workers a run whose worker stopped, restarting jobs whose heap filled up, to the same summary', async () => {
     const runDirectory = mkdtempSync(path.join(tmpdir(), 'fate-evolve-workers-resume-'));
     const options = {
       presetName: 'micro',
@@ -164,8 +164,14 @@ describe('fate evolve', () => {
     const ledger = PhaseLedger.open(runDirectory);
     expect(ledger.has('shared/round-1/repairs')).toBe(true);
     expect(ledger.has('fate/test')).toBe(false);
-    const resumed = await runEvolve({ ...options, resume: true });
+    // Resumed, each job's first worker fails after one phase as a full wasm heap does; the pool
+    // starts the job again in a fresh process, which continues from the ledger.
+    const events: EvolveEvent[] = [];
+    const resumed = await runEvolve({ ...options, resume: true, heapFullAfterPhases: 1, onEvent: (event) => events.push(event) });
     expect(withoutTimes(resumed)).toEqual(withOnly(uninterrupted, options.methods));
+    const restarted = events.filter((event) => event.kind === 'job-restarted');
+    expect(restarted.length).toBeGreaterThan(0);
+    for (const event of restarted) expect(event).toMatchObject({ attempt: 1, reason: expect.stringContaining('wasm heap') });
   }, 900_000);
 
   it('stops every worker and throws the one-line error of the worker that failed', async () => {

@@ -41,7 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (error instanceof UserError) {
       process.stderr.write(`fate: ${error.message}\n`);
-      return 2;
+      return error.exitCode;
     }
     process.stderr.write(`fate: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
     return 1;

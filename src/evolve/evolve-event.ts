@@ -4,4 +4,5 @@ export type EvolveEvent =
   | { kind: 'phase-done'; label: string; seconds: number; detail: string }
   | { kind: 'phase-resumed'; label: string }
   | { kind: 'phase-shared'; label: string; from: string }
-  | { kind: 'progress'; label: string; done: number; total: number };
+  | { kind: 'progress'; label: string; done: number; total: number }
+  | { kind: 'job-restarted'; job: string; attempt: number; reason: string };

@@ -47,10 +47,20 @@ export interface EvolveJobRunnerOptions {
   onEvent?: (event: EvolveEvent) => void;
   /** Test hook: stop (throw {@link EvolveInterrupted}) right after this many phases have run in this runner. */
   stopAfterPhases?: number;
+  /** Test hook: fail as a full wasm heap does (see {@link isWasmHeapExhaustion}) right after this many phases. */
+  heapFullAfterPhases?: number;
   /** Only read finished phases back from the ledger: a phase that has not finished is an error, and no model is loaded. */
   recordedOnly?: boolean;
   /** The run's tasks, when another runner of this process has them already. */
   tasks?: EvolveTaskSets;
+}
+
+/**
+ * Whether an error is jax-js's wasm heap running out (its 32-bit heap holds at most 4 GiB and
+ * never gives memory back): a fresh process continues where the job stopped.
+ */
+export function isWasmHeapExhaustion(message: string): boolean {
+  return /4 GiB memory32 limit|WebAssembly\.Memory\(\): could not allocate|Out of memory: Cannot allocate Wasm memory/i.test(message);
 }
 
 /** Thrown by the `stopAfterPhases` test hook, to simulate a run killed between phases. */
@@ -386,6 +396,7 @@ export class EvolveJobRunner {
     this.emit({ kind: 'phase-done', label, seconds, detail });
     this.phasesRun += 1;
     if (this.options.stopAfterPhases !== undefined && this.phasesRun >= this.options.stopAfterPhases) throw new EvolveInterrupted(`stopped after ${this.phasesRun} phases`);
+    if (this.options.heapFullAfterPhases !== undefined && this.phasesRun >= this.options.heapFullAfterPhases) throw new RangeError('Allocation exceeds the 4 GiB memory32 limit (simulated by a test hook)');
     return result;
   }
 

@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TinyCheckpointError } from '../policies/tiny/tiny-policy.js';
 import type { EvolveEvent } from './evolve-event.js';
 import { jobPrerequisites, type EvolveJob } from './evolve-job.js';
-import { EvolveInterrupted, type EvolveRunSettings } from './evolve-job-runner.js';
+import { EvolveInterrupted, isWasmHeapExhaustion, type EvolveRunSettings } from './evolve-job-runner.js';
 import type { EvolveWorkerMessage, EvolveWorkerRequest } from './evolve-worker-protocol.js';
 import { PhaseLedgerError } from './phase-ledger.js';
 
@@ -17,6 +17,10 @@ export interface EvolveWorkerPoolOptions {
   settings: EvolveRunSettings;
   /** Test hook: every worker stops (as if killed) after this many phases of its own. */
   stopAfterPhases?: number;
+  /** Test hook: a job's first worker fails as a full wasm heap does after this many phases. */
+  heapFullAfterPhases?: number;
+  /** Times a job whose worker's wasm heap filled up is started again in a fresh process (default 2). */
+  restarts?: number;
   /** Receives the events of every worker as they arrive. */
   onEvent?: (event: EvolveEvent) => void;
 }
@@ -47,7 +51,10 @@ const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * as soon as a worker is free and its prerequisites have finished; relays their events. When a
  * worker fails (an error it reports, or an exit without finishing), the others are killed and
  * the promise rejects, once every worker has exited, with the worker's one-line error
- * (EvolveInterrupted, PhaseLedgerError and TinyCheckpointError keep their class). A signal that
+ * (EvolveInterrupted, PhaseLedgerError and TinyCheckpointError keep their class) — except when
+ * the worker's wasm heap filled up (jax-js's 32-bit heap never gives memory back, so a long job
+ * can reach its 4 GiB): then the job starts again in a fresh process, from its last finished
+ * phase, up to `restarts` times, and a `job-restarted` event says so. A signal that
  * stops this process (Ctrl-C) kills the workers first. Finished phases stay in the ledger, so
  * the run resumes from them.
  */
@@ -56,6 +63,8 @@ export function runEvolveJobsInWorkers(options: EvolveWorkerPoolOptions): Promis
   const waiting = [...options.jobs];
   const finished = new Set<EvolveJob>();
   const running = new Map<EvolveJob, ChildProcess>();
+  const attempts = new Map<EvolveJob, number>();
+  const restarts = options.restarts ?? 2;
   let failure: Error | null = null;
 
   return new Promise<void>((resolve, reject) => {
@@ -104,7 +113,14 @@ export function runEvolveJobsInWorkers(options: EvolveWorkerPoolOptions): Promis
       };
       child.stdout?.on('data', keep);
       child.stderr?.on('data', keep);
-      const request: EvolveWorkerRequest = { job, settings: options.settings, ...(options.stopAfterPhases !== undefined ? { stopAfterPhases: options.stopAfterPhases } : {}) };
+      const attempt = attempts.get(job) ?? 0;
+      attempts.set(job, attempt + 1);
+      const request: EvolveWorkerRequest = {
+        job,
+        settings: options.settings,
+        ...(options.stopAfterPhases !== undefined ? { stopAfterPhases: options.stopAfterPhases } : {}),
+        ...(options.heapFullAfterPhases !== undefined && attempt === 0 ? { heapFullAfterPhases: options.heapFullAfterPhases } : {}),
+      };
       const reported: { outcome: Extract<EvolveWorkerMessage, { type: 'done' | 'failed' }> | null } = { outcome: null };
       child.on('message', (message: EvolveWorkerMessage) => {
         if (message.type === 'ready') {
@@ -120,6 +136,10 @@ export function runEvolveJobsInWorkers(options: EvolveWorkerPoolOptions): Promis
         const outcome = reported.outcome;
         if (outcome?.type === 'done' && code === 0) {
           finished.add(job);
+          startReady();
+        } else if (heapFull(outcome, output) && attempt < restarts && !failure) {
+          options.onEvent?.({ kind: 'job-restarted', job, attempt: attempt + 1, reason: 'its worker process filled the 4 GiB wasm heap; a fresh process continues from the last finished phase' });
+          waiting.unshift(job);
           startReady();
         } else if (outcome?.type === 'failed') {
           fail(workerError(job, outcome));
@@ -137,6 +157,15 @@ export function runEvolveJobsInWorkers(options: EvolveWorkerPoolOptions): Promis
     };
     startReady();
   });
+}
+
+/**
+ * Whether a worker stopped because the wasm heap filled up: it reported so, or (V8 gives up on
+ * wasm memory with a fatal error that ends the process) its last output says so.
+ */
+function heapFull(outcome: Extract<EvolveWorkerMessage, { type: 'done' | 'failed' }> | null, output: string): boolean {
+  if (outcome?.type === 'failed') return isWasmHeapExhaustion(outcome.message);
+  return outcome === null && isWasmHeapExhaustion(output);
 }
 
 /** The error a worker reported, as an error of this process. */

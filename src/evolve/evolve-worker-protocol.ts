@@ -8,6 +8,8 @@ export interface EvolveWorkerRequest {
   settings: EvolveRunSettings;
   /** Test hook: the worker stops (as if killed) after this many phases. */
   stopAfterPhases?: number;
+  /** Test hook: the worker fails as a full wasm heap does after this many phases. */
+  heapFullAfterPhases?: number;
 }
 
 /** What an evolve worker process sends: ready (then it gets its request), its events as they happen, then done or failed. */

@@ -21,6 +21,7 @@ async function runRequest(request: EvolveWorkerRequest): Promise<void> {
     const runner = new EvolveJobRunner(PhaseLedger.open(request.settings.runDirectory), request.settings, {
       onEvent: (event) => void send({ type: 'event', event }),
       ...(request.stopAfterPhases !== undefined ? { stopAfterPhases: request.stopAfterPhases } : {}),
+      ...(request.heapFullAfterPhases !== undefined ? { heapFullAfterPhases: request.heapFullAfterPhases } : {}),
     });
     await runner.run(request.job);
     await send({ type: 'done' });

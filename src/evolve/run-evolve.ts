@@ -37,6 +37,8 @@ export interface EvolveOptions {
    * process, or with workers > 1, in any one worker process.
    */
   stopAfterPhases?: number;
+  /** Test hook (workers > 1): each job's first worker fails as a full wasm heap does after this many phases. */
+  heapFullAfterPhases?: number;
 }
 
 /**
@@ -79,6 +81,7 @@ export async function runEvolve(options: EvolveOptions): Promise<EvolveSummary> 
       settings,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.stopAfterPhases !== undefined ? { stopAfterPhases: options.stopAfterPhases } : {}),
+      ...(options.heapFullAfterPhases !== undefined ? { heapFullAfterPhases: options.heapFullAfterPhases } : {}),
     });
   }
 

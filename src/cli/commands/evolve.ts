@@ -5,6 +5,7 @@ import Table from 'cli-table3';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { evolvePresets, type EvolvePreset, type EvolvePresetName } from '../../evolve/evolve-config.js';
 import { evolveMethods, evolveMethodSchema, type EvolveMethod, type EvolveSummary } from '../../evolve/evolve-summary.js';
+import { isWasmHeapExhaustion } from '../../evolve/evolve-job-runner.js';
 import { PhaseLedger, PhaseLedgerError, writeAtomically } from '../../evolve/phase-ledger.js';
 import { runEvolve, type EvolveEvent } from '../../evolve/run-evolve.js';
 import { baseCheckpointDirectory, TinyCheckpointError } from '../../policies/tiny/tiny-policy.js';
@@ -125,6 +126,10 @@ async function runEvolveCommand(options: EvolveCommandOptions): Promise<void> {
       board.update(event.label, event.done, event.total);
       return;
     }
+    if (event.kind === 'job-restarted') {
+      board.log(`${event.job}: started again (restart ${event.attempt}): ${event.reason}`);
+      return;
+    }
     board.end(event.label);
     if (event.kind === 'phase-resumed') board.log(`${event.label}: done earlier (resumed)`);
     if (event.kind === 'phase-shared') board.log(`${event.label}: shared (round 1 starts from ${event.from} for every method)`);
@@ -136,6 +141,9 @@ async function runEvolveCommand(options: EvolveCommandOptions): Promise<void> {
     summary = await runEvolve({ presetName, preset, policyDirectory, policyName, methods, runId, runDirectory, resume: Boolean(options.resume), workers: options.workers, onEvent });
   } catch (error) {
     if (error instanceof TinyCheckpointError || error instanceof PhaseLedgerError) throw new UserError(error.message);
+    if (error instanceof Error && isWasmHeapExhaustion(error.message)) {
+      throw new UserError(`${error.message.split('\n')[0]}: the embedded model's wasm heap (4 GiB, never given back) is full; every finished phase is saved, so \`fate evolve --resume ${runId}\` continues in a fresh process`, 1);
+    }
     throw error;
   } finally {
     board.stop();
