@@ -60,7 +60,7 @@ export interface SamplerOptions {
   /**
    * Lengths a generation's KV cache may have, shortest first: it starts at the shortest that
    * holds the prompts and the reserve, and grows when a row needs more. Default: the length
-   * length buckets up to `cacheLength`, and `cacheLength`.
+   * buckets below `cacheLength`, and `cacheLength`.
    */
   cacheLengths?: readonly number[];
   /** Slots a generation's cache holds beyond its longest prompt at the start; default 64. */
