@@ -106,8 +106,27 @@ export async function runEpisodes(tasks: readonly Task[], policy: Policy, option
     return tools;
   };
   let finished = 0;
+  /** Records an episode that has ended (as soon as it ends, so progress is reported as it happens). */
+  const record = (episode: ActiveEpisode, index: number): void => {
+    const result: Episode = {
+      task: episode.task,
+      before: episode.before,
+      after: episode.state,
+      trajectory: {
+        taskId: episode.task.id,
+        messages: episode.messages,
+        tools: offeredTools(episode.task),
+        steps: episode.steps,
+        termination: episode.termination ?? 'answer',
+      },
+    };
+    results[index] = result;
+    finished += 1;
+    options.onEpisodeDone?.(finished, result);
+  };
   for (let start = 0; start < tasks.length; start += batchSize) {
     const active = tasks.slice(start, start + batchSize).map((task) => startEpisode(task));
+    const recorded = new Set<number>();
     while (active.some((episode) => episode.termination === null)) {
       const running = active.filter((episode) => episode.termination === null);
       const requests: PolicyRequest[] = running.map((episode) => ({
@@ -131,23 +150,14 @@ export async function runEpisodes(tasks: readonly Task[], policy: Policy, option
         applyResponse(episode, responses[index] as PolicyResponse);
         if (failed) episode.termination = 'policy-error';
       });
+      active.forEach((episode, offset) => {
+        if (episode.termination === null || recorded.has(offset)) return;
+        recorded.add(offset);
+        record(episode, start + offset);
+      });
     }
     active.forEach((episode, offset) => {
-      const result: Episode = {
-        task: episode.task,
-        before: episode.before,
-        after: episode.state,
-        trajectory: {
-          taskId: episode.task.id,
-          messages: episode.messages,
-          tools: offeredTools(episode.task),
-          steps: episode.steps,
-          termination: episode.termination ?? 'answer',
-        },
-      };
-      results[start + offset] = result;
-      finished += 1;
-      options.onEpisodeDone?.(finished, result);
+      if (!recorded.has(offset)) record(episode, start + offset);
     });
   }
   return results;
