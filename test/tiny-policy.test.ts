@@ -89,6 +89,21 @@ describe('tiny policy', () => {
     expect(free.some((response, index) => response.tokenIds!.join(',') !== responses[index]!.tokenIds!.join(','))).toBe(true);
   }, 300_000);
 
+  it('continues each episode from the cache of its previous turn, to the same episodes as running every prompt whole', async () => {
+    const tasks = generateTasks({ suite: 'injection', split: 'dev', seed: 0 }).filter((_task, index) => index % 9 === 0).slice(0, 8);
+    const reusing = await TinyPolicy.load(baseCheckpointDirectory, {}, 'tiny');
+    const whole = await TinyPolicy.load(baseCheckpointDirectory, {}, 'tiny', { prefixReuse: false });
+    const withReuse = await evaluatePolicy(reusing, tasks);
+    const without = await evaluatePolicy(whole, tasks);
+    expect(withReuse.map((item) => item.episode.trajectory.messages)).toEqual(without.map((item) => item.episode.trajectory.messages));
+    expect(withReuse.some((item) => item.episode.trajectory.steps.length > 1)).toBe(true);
+    // Later turns took most of their prompt from the cache; the other policy ran every token.
+    const counts = reusing.promptTokenCounts;
+    expect(counts.prompt).toBe(whole.promptTokenCounts.prompt);
+    expect(counts.reused / counts.prompt).toBeGreaterThan(0.3);
+    expect(whole.promptTokenCounts.reused).toBe(0);
+  }, 300_000);
+
   it('names the file when a checkpoint is missing or corrupt', async () => {
     await expect(createPolicy(`tiny:${path.join(checkpoint, 'nope')}`)).rejects.toThrow(UnknownPolicyError);
     const broken = mkdtempSync(path.join(tmpdir(), 'fate-tiny-broken-'));

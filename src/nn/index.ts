@@ -61,6 +61,7 @@ export {
   type HostCheckpoint,
 } from './checkpoint/checkpoint.js';
 export { decodeSafetensors, encodeSafetensors, SafetensorsError, type SafetensorsEntry } from './checkpoint/safetensors.js';
+export { commonPrefixLength, truncatePrefix, type CachedPrefix } from './sampler/cached-prefix.js';
 export { DecodeSession, type RowLogits } from './sampler/decode-session.js';
 export { chooseToken, logSoftmaxAt, type TokenChoice, type TokenChoiceOptions } from './sampler/token-choice.js';
 export {

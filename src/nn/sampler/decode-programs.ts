@@ -8,7 +8,11 @@
  *   `position` one-hot is set (a `where`, no scatter) and attends to cache slots ≤ position;
  * - grow: pads a cache with empty slots to a longer length, so a session can start with a short
  *   cache (a decode step costs in proportion to the cache length) and lengthen it only when a
- *   row needs the room.
+ *   row needs the room;
+ * - extend: the causal forward over a chunk of new tokens `[R, E]` per row that continue a cached
+ *   prefix of per-row length `starts` (a later turn of the same conversation): the chunk attends to
+ *   the prefix's cache slots below `starts` and to itself causally, and returns the chunk's keys and
+ *   values (the caller writes them into the cache) and the logits at each row's last chunk token.
  *
  * A row's padded prompt slots beyond its length are overwritten before they are ever attended,
  * since decoding writes slot p before attending to slots ≤ p.
@@ -52,6 +56,42 @@ export function createPrefillProgram(backend: TensorBackend, config: ModelConfig
     const selector = backend.reshape(backend.oneHot(lastIndex, length), [rows, length, 1]);
     const last = backend.sum(backend.multiply(normed, selector), 1);
     return [outputLogits(backend, parameters, last), cache];
+  });
+}
+
+/**
+ * `(parameters, cache [R, C], ids [R, E], starts [R], lastIndex [R]) → [logits [R, V], chunk keys
+ * and values [R, E]]`.
+ */
+export type ExtendProgram = CompiledFunction<[ModelParameters, KeyValueCache, Tensor, Tensor, Tensor], [Tensor, KeyValueCache]>;
+
+/** Builds the program that runs a chunk of `chunkLength` tokens after a cached prefix in a `cacheLength` cache. */
+export function createExtendProgram(backend: TensorBackend, config: ModelConfig, cacheLength: number, chunkLength: number): ExtendProgram {
+  return backend.compile((parameters: ModelParameters, cache: KeyValueCache, ids: Tensor, starts: Tensor, lastIndex: Tensor) => {
+    const rows = ids.shape[0]!;
+    const startColumn = backend.reshape(starts, [rows, 1]);
+    // Chunk token j of row r sits at position starts[r] + j.
+    const positions = backend.add(startColumn, backend.reshape(backend.arange(chunkLength), [1, chunkLength]));
+    // Positions of the keys a query may see: cache slot s (only below the row's start; the slots
+    // above it hold nothing yet, so they get a position no query reaches), then the chunk's own.
+    const slots = backend.add(backend.reshape(backend.arange(cacheLength), [1, cacheLength]), backend.multiply(startColumn, 0));
+    const cachePositions = backend.where(backend.less(slots, startColumn), slots, 1 << 30);
+    const keyPositions = backend.reshape(backend.concatenate([cachePositions, positions], 1), [rows, 1, 1, cacheLength + chunkLength]);
+    const mask = backend.lessEqual(keyPositions, backend.reshape(positions, [rows, 1, chunkLength, 1]));
+    const chunk: KeyValueCache = { keys: [], values: [] };
+    let hidden = embedTokens(backend, parameters, ids, true);
+    for (let layer = 0; layer < config.layers; layer++) {
+      const { query, key, value } = layerAttentionInputs(backend, config, parameters, layer, hidden, positions);
+      chunk.keys.push(key);
+      chunk.values.push(value);
+      const keys = backend.concatenate([cache.keys[layer]!, key], 1);
+      const values = backend.concatenate([cache.values[layer]!, value], 1);
+      hidden = layerOutput(backend, config, parameters, layer, hidden, backend.maskedAttention(query, keys, values, mask));
+    }
+    const normed = finalNorm(backend, config, parameters, hidden);
+    const selector = backend.reshape(backend.oneHot(lastIndex, chunkLength), [rows, chunkLength, 1]);
+    const last = backend.sum(backend.multiply(normed, selector), 1);
+    return [outputLogits(backend, parameters, last), chunk];
   });
 }
 

@@ -7,12 +7,18 @@
  * and grows to the next length when a row still being decoded needs a slot beyond it: a decode
  * step costs in proportion to the cache length, and most turns end long before the longest
  * cache would be full.
+ *
+ * A row may start from a {@link CachedPrefix}: the keys and values of the first tokens of its
+ * prompt, kept from an earlier generation (the previous turn of the same conversation). Then only
+ * the rest of the prompt runs (`extend`), padded to one of a few chunk lengths; when no row has a
+ * prefix, or the longest rest exceeds every chunk length, the whole prompts run (`prefill`).
  */
 import type { Tensor, TensorBackend } from '../backend/tensor-backend.js';
 import type { ModelConfig } from '../model/model-config.js';
 import type { ModelParameters } from '../model/parameters.js';
 import { chooseBucket } from '../train/length-buckets.js';
-import type { DecodeProgram, GrowProgram, KeyValueCache, PrefillProgram } from './decode-programs.js';
+import type { CachedPrefix } from './cached-prefix.js';
+import type { DecodeProgram, ExtendProgram, GrowProgram, KeyValueCache, PrefillProgram } from './decode-programs.js';
 
 /** Next-token logits per row (`vocabSize` values each). */
 export type RowLogits = Float32Array[];
@@ -25,6 +31,8 @@ export interface DecodePrograms {
   decode(cacheLength: number): DecodeProgram;
   /** Pads a shorter cache to `cacheLength` slots. */
   grow(cacheLength: number): GrowProgram;
+  /** Runs a chunk of `chunkLength` tokens after cached prefixes in a cache of `cacheLength` slots. */
+  extend(cacheLength: number, chunkLength: number): ExtendProgram;
 }
 
 /** A KV-cached decoding of several rows. */
@@ -36,13 +44,16 @@ export class DecodeSession {
   readonly #cacheLengths: readonly number[];
   readonly #maximum: number;
   readonly #promptBuckets: readonly number[];
+  readonly #chunkLengths: readonly number[];
   #cache: KeyValueCache | undefined;
   #length = 0;
   #positions: number[] = [];
+  #prefixTokens = 0;
 
   /**
    * Use {@link Sampler.startSession}. `cacheLengths` are the lengths a cache may have (ascending;
-   * the last is the most slots a row may use).
+   * the last is the most slots a row may use); `chunkLengths` are the lengths the new part of a
+   * prompt after a cached prefix is padded to (ascending; none turns prefixes off).
    */
   constructor(
     backend: TensorBackend,
@@ -51,6 +62,7 @@ export class DecodeSession {
     programs: DecodePrograms,
     cacheLengths: readonly number[],
     promptBuckets: readonly number[],
+    chunkLengths: readonly number[] = [],
   ) {
     if (cacheLengths.length === 0) throw new Error('DecodeSession: no cache lengths');
     this.#backend = backend;
@@ -60,11 +72,17 @@ export class DecodeSession {
     this.#cacheLengths = cacheLengths;
     this.#maximum = cacheLengths[cacheLengths.length - 1]!;
     this.#promptBuckets = promptBuckets;
+    this.#chunkLengths = chunkLengths;
   }
 
   /** Cache position each row's next token will occupy. */
   get positions(): readonly number[] {
     return this.#positions;
+  }
+
+  /** Prompt tokens the last {@link DecodeSession.start} took from cached prefixes instead of running them (0 when it ran whole prompts). */
+  get prefixTokensReused(): number {
+    return this.#prefixTokens;
   }
 
   /** Slots in the cache now (it grows as rows need them, up to {@link DecodeSession.maximumLength}). */
@@ -80,12 +98,24 @@ export class DecodeSession {
   /**
    * Runs the prompts (each at least one token) and returns each row's next-token logits. The
    * cache starts with room for `reserve` more tokens after the longest prompt (where it can).
+   * `prefixes[row]`, when given, holds the keys and values of that row's first tokens (the
+   * caller vouches that they were computed for those very tokens with these parameters); a
+   * prefix as long as the prompt is used up to its last token.
    */
-  async start(prompts: readonly (readonly number[])[], reserve = 0): Promise<RowLogits> {
+  async start(prompts: readonly (readonly number[])[], reserve = 0, prefixes?: readonly (CachedPrefix | undefined)[]): Promise<RowLogits> {
     if (prompts.length === 0) throw new Error('DecodeSession.start: no prompts');
     const longest = prompts.reduce((top, prompt) => Math.max(top, prompt.length), 0);
     if (prompts.some((prompt) => prompt.length === 0)) throw new Error('DecodeSession.start: empty prompt');
     if (longest >= this.#maximum) throw new Error(`prompt of ${longest} tokens leaves no room in a cache of ${this.#maximum}`);
+    this.#prefixTokens = 0;
+    if (prefixes !== undefined) {
+      const starts = prompts.map((prompt, row) => Math.min(prefixes[row]?.length ?? 0, prompt.length - 1));
+      const longestRest = prompts.reduce((top, prompt, row) => Math.max(top, prompt.length - starts[row]!), 0);
+      const chunkLength = this.#chunkLengths.find((length) => length >= longestRest);
+      if (chunkLength !== undefined && starts.some((start) => start > 0)) {
+        return this.#extend(prompts, prefixes, starts, chunkLength, this.#lengthFor(Math.min(longest + 1 + Math.max(0, reserve), this.#maximum)));
+      }
+    }
     const length = Math.min(chooseBucket(longest, [...this.#promptBuckets, this.#maximum]), this.#maximum);
     const cacheLength = this.#lengthFor(Math.max(length, Math.min(longest + 1 + Math.max(0, reserve), this.#maximum)));
     const rows = prompts.length;
@@ -133,10 +163,90 @@ export class DecodeSession {
     return rows;
   }
 
+  /**
+   * Each row's keys and values for its first `lengths[row]` slots (at most the cache length),
+   * copied to the host, e.g. to continue the conversation later with {@link DecodeSession.start}.
+   */
+  async exportRows(lengths: readonly number[]): Promise<CachedPrefix[]> {
+    if (this.#cache === undefined) throw new Error('DecodeSession.exportRows before start');
+    const cacheLength = this.#length;
+    const width = this.#config.dModel;
+    const read = async (tensors: Tensor[]) => Promise.all(tensors.map(async (tensor) => (await this.#backend.read(tensor)) as Float32Array));
+    const keys = await read(this.#cache.keys);
+    const values = await read(this.#cache.values);
+    return lengths.map((requested, row) => {
+      const length = Math.max(0, Math.min(requested, cacheLength));
+      const copy = (data: Float32Array) => data.slice(row * cacheLength * width, (row * cacheLength + length) * width);
+      return { length, keys: keys.map(copy), values: values.map(copy) };
+    });
+  }
+
   /** Frees the cache. */
   close(): void {
     this.#backend.dispose(this.#cache);
     this.#cache = undefined;
+  }
+
+  /**
+   * Starts rows from their cached prefixes: the cache is assembled on the host (prefix slots),
+   * the rest of each prompt runs as one chunk, and its keys and values are written after the
+   * prefix before the cache is uploaded for decoding.
+   */
+  async #extend(
+    prompts: readonly (readonly number[])[],
+    prefixes: readonly (CachedPrefix | undefined)[],
+    starts: readonly number[],
+    chunkLength: number,
+    cacheLength: number,
+  ): Promise<RowLogits> {
+    const backend = this.#backend;
+    const rows = prompts.length;
+    const heads = this.#config.heads;
+    const headSize = this.#config.dModel / heads;
+    const width = heads * headSize;
+    const layers = this.#config.layers;
+    const hostKeys = Array.from({ length: layers }, () => new Float32Array(rows * cacheLength * width));
+    const hostValues = Array.from({ length: layers }, () => new Float32Array(rows * cacheLength * width));
+    prompts.forEach((_, row) => {
+      const prefix = prefixes[row];
+      const start = starts[row]!;
+      if (prefix === undefined || start === 0) return;
+      for (let layer = 0; layer < layers; layer++) {
+        hostKeys[layer]!.set(prefix.keys[layer]!.subarray(0, start * width), row * cacheLength * width);
+        hostValues[layer]!.set(prefix.values[layer]!.subarray(0, start * width), row * cacheLength * width);
+      }
+    });
+    const upload = (): KeyValueCache => ({
+      keys: hostKeys.map((data) => backend.floatTensor(data, [rows, cacheLength, heads, headSize])),
+      values: hostValues.map((data) => backend.floatTensor(data, [rows, cacheLength, heads, headSize])),
+    });
+    const ids = new Int32Array(rows * chunkLength);
+    prompts.forEach((prompt, row) => ids.set(prompt.slice(starts[row]!), row * chunkLength));
+    const idTensor = backend.intTensor(ids, [rows, chunkLength]);
+    const startTensor = backend.intTensor(starts, [rows]);
+    const lastIndex = backend.intTensor(prompts.map((prompt, row) => prompt.length - 1 - starts[row]!), [rows]);
+    const prefixCache = upload();
+    const [logits, chunk] = this.#programs.extend(cacheLength, chunkLength)(this.#parameters, prefixCache, idTensor, startTensor, lastIndex);
+    backend.dispose([idTensor, startTensor, lastIndex, prefixCache]);
+    const place = async (tensors: Tensor[], host: Float32Array[]) => {
+      for (const [layer, tensor] of tensors.entries()) {
+        const data = (await backend.read(tensor)) as Float32Array;
+        prompts.forEach((prompt, row) => {
+          const start = starts[row]!;
+          const rest = prompt.length - start;
+          host[layer]!.set(data.subarray(row * chunkLength * width, (row * chunkLength + rest) * width), (row * cacheLength + start) * width);
+        });
+      }
+    };
+    await place(chunk.keys, hostKeys);
+    await place(chunk.values, hostValues);
+    backend.dispose(chunk);
+    backend.dispose(this.#cache);
+    this.#cache = upload();
+    this.#length = cacheLength;
+    this.#positions = prompts.map((prompt) => prompt.length);
+    this.#prefixTokens = starts.reduce((total, start) => total + start, 0);
+    return this.#readRows(logits);
   }
 
   /** The shortest cache length of at least `slots`. */

@@ -119,6 +119,51 @@ describe('KV-cached decoding', () => {
     whole.release();
   });
 
+  it('continues from a cached prefix with the full forward logits, prefill and decode (1e-4)', async () => {
+    const first = [[3, 7, 1, 4, 8], [5, 2, 9]];
+    const session = sampler.startSession();
+    await session.start(first);
+    await session.step([15, 16]);
+    // Row 0 keeps its 6 fed tokens; row 1 keeps only 2 of its 4, as when a later prompt differs
+    // from the earlier sequence after its second token.
+    const prefixes = await session.exportRows([6, 2]);
+    session.close();
+    expect(prefixes.map((prefix) => prefix.length)).toEqual([6, 2]);
+    const prompts = [[3, 7, 1, 4, 8, 15, 20, 21, 22], [5, 2, 30, 1, 0, 4]];
+    const continuations = [[4, 8, 15, 16, 23, 1, 2, 3], [12, 13, 14, 0, 29, 17, 1, 5]];
+    const resumed = sampler.startSession();
+    const stepLogits = [await resumed.start(prompts, 0, prefixes)];
+    expect(resumed.prefixTokensReused).toBe(8);
+    for (let step = 0; step < continuations[0]!.length; step++) stepLogits.push(await resumed.step(continuations.map((row) => row[step]!)));
+    resumed.close();
+    let largest = 0;
+    for (const [row, prompt] of prompts.entries()) {
+      const reference = await fullLogits([...prompt, ...continuations[row]!]);
+      for (let step = 0; step < stepLogits.length; step++) {
+        const position = prompt.length - 1 + step;
+        largest = Math.max(largest, largestDifference(stepLogits[step]![row]!, reference.subarray(position * config.vocabSize, (position + 1) * config.vocabSize)));
+      }
+    }
+    console.log(`largest |prefix-cached − full| logit difference: ${largest.toExponential(2)}`);
+    expect(largest).toBeLessThan(1e-4);
+  });
+
+  it('samples the same next turn from a kept cache as from the whole prompt', async () => {
+    const seeds = [11, 12, 13];
+    const turn = { prompts: [[1, 2], [3, 4, 5, 6, 7], [4]], maxNewTokens: 5, temperature: 1, rowSeeds: seeds, stopTokens: [9], keepCache: true };
+    const firstTurn = await sampler.generate(turn);
+    for (const [index, row] of firstTurn.entries()) expect(row.cache?.length).toBe(turn.prompts[index]!.length + row.tokens.length - 1);
+    // The next prompts: each conversation so far, then a few new tokens (a tool result).
+    const prompts = firstTurn.map((row, index) => [...turn.prompts[index]!, ...row.tokens, 17, 18]);
+    const next = { prompts, maxNewTokens: 6, temperature: 1, rowSeeds: seeds.map((seed) => seed + 100) };
+    const reusedBefore = sampler.promptTokenCounts.reused;
+    const cached = await sampler.generate({ ...next, prefixes: firstTurn.map((row) => row.cache) });
+    expect(sampler.promptTokenCounts.reused - reusedBefore).toBe(firstTurn.reduce((total, row) => total + row.cache!.length, 0));
+    const whole = await sampler.generate(next);
+    expect(cached.map((row) => row.tokens)).toEqual(whole.map((row) => row.tokens));
+    cached.forEach((row, index) => row.logProbabilities.forEach((value, position) => expect(value).toBeCloseTo(whole[index]!.logProbabilities[position]!, 4)));
+  });
+
   it('constrains choices with allowedTokens', async () => {
     const rows = await sampler.generate({
       prompts: [[1], [2]],

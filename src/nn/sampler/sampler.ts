@@ -11,7 +11,17 @@ import type { ModelParameters } from '../model/parameters.js';
 import { tokenLogProbabilities } from '../model/loss.js';
 import { SeededRandom } from '../seeded-random.js';
 import { chooseBucket } from '../train/length-buckets.js';
-import { createDecodeProgram, createGrowProgram, createPrefillProgram, type DecodeProgram, type GrowProgram, type PrefillProgram } from './decode-programs.js';
+import type { CachedPrefix } from './cached-prefix.js';
+import {
+  createDecodeProgram,
+  createExtendProgram,
+  createGrowProgram,
+  createPrefillProgram,
+  type DecodeProgram,
+  type ExtendProgram,
+  type GrowProgram,
+  type PrefillProgram,
+} from './decode-programs.js';
 import { DecodeSession, type DecodePrograms } from './decode-session.js';
 import { chooseToken } from './token-choice.js';
 
@@ -36,6 +46,13 @@ export interface GenerationRequest {
    * far; `undefined` allows every token.
    */
   allowedTokens?: (row: number, generated: readonly number[]) => ArrayLike<number> | undefined;
+  /**
+   * Per row, the cached keys and values of its prompt's first tokens (from an earlier
+   * generation's {@link GeneratedRow.cache} with the same parameters): only the rest runs.
+   */
+  prefixes?: readonly (CachedPrefix | undefined)[];
+  /** Return each row's keys and values ({@link GeneratedRow.cache}); default false. */
+  keepCache?: boolean;
 }
 
 /** Why a row stopped. */
@@ -49,6 +66,12 @@ export interface GeneratedRow {
   logProbabilities: number[];
   /** Why generation ended. */
   finishReason: FinishReason;
+  /**
+   * With `keepCache`: the keys and values of the prompt followed by every generated token but
+   * the last (the tokens the cache holds), to pass as a later prompt's prefix; absent for a
+   * row that filled the cache.
+   */
+  cache?: CachedPrefix;
 }
 
 /** Options of {@link Sampler}. */
@@ -65,6 +88,12 @@ export interface SamplerOptions {
   cacheLengths?: readonly number[];
   /** Slots a generation's cache holds beyond its longest prompt at the start; default 64. */
   cacheReserve?: number;
+  /**
+   * Lengths the new part of a prompt after a cached prefix is padded to (see
+   * {@link GenerationRequest.prefixes}); a longer new part runs the whole prompt. Default: the
+   * length buckets up to half the cache length.
+   */
+  chunkLengths?: readonly number[];
 }
 
 /** Generation and scoring with one set of parameters (borrowed; the caller keeps ownership). */
@@ -79,6 +108,10 @@ export class Sampler {
   readonly #prefill = new Map<number, PrefillProgram>();
   readonly #decode = new Map<number, DecodeProgram>();
   readonly #grow = new Map<number, GrowProgram>();
+  readonly #extend = new Map<number, ExtendProgram>();
+  readonly #chunkLengths: readonly number[];
+  #promptTokens = 0;
+  #prefixTokens = 0;
   readonly #programs: DecodePrograms;
   readonly #score: CompiledFunction<[ModelParameters, Tensor, Tensor], Tensor>;
 
@@ -94,6 +127,7 @@ export class Sampler {
     const cacheLength = this.#cacheLength;
     this.#cacheLengths = [...new Set([...(options.cacheLengths ?? this.#buckets).filter((length) => length > 0 && length < cacheLength), cacheLength])].sort((a, b) => a - b);
     this.#cacheReserve = options.cacheReserve ?? 64;
+    this.#chunkLengths = [...(options.chunkLengths ?? this.#buckets.filter((length) => length <= cacheLength / 2))].sort((a, b) => a - b);
     const lazily = <Program>(programs: Map<number, Program>, create: (length: number) => Program) => (length: number) => {
       let program = programs.get(length);
       if (program === undefined) programs.set(length, (program = create(length)));
@@ -103,6 +137,12 @@ export class Sampler {
       prefill: lazily(this.#prefill, (length) => createPrefillProgram(backend, config, length)),
       decode: lazily(this.#decode, (length) => createDecodeProgram(backend, config, length)),
       grow: lazily(this.#grow, (length) => createGrowProgram(backend, length)),
+      extend: (length, chunkLength) => {
+        const key = length * 100_000 + chunkLength;
+        let program = this.#extend.get(key);
+        if (program === undefined) this.#extend.set(key, (program = createExtendProgram(backend, config, length, chunkLength)));
+        return program;
+      },
     };
     this.#score = backend.compile((current: ModelParameters, ids: Tensor, targets: Tensor) =>
       tokenLogProbabilities(backend, config, current, ids, targets, { inference: true }),
@@ -117,9 +157,14 @@ export class Sampler {
     this.#parameters = parameters;
   }
 
+  /** Prompt tokens given to {@link Sampler.generate} so far, and how many of them came from cached prefixes instead of being run. */
+  get promptTokenCounts(): { prompt: number; reused: number } {
+    return { prompt: this.#promptTokens, reused: this.#prefixTokens };
+  }
+
   /** A fresh KV-cached decoding (close it when done). */
   startSession(): DecodeSession {
-    return new DecodeSession(this.#backend, this.#config, this.#parameters, this.#programs, this.#cacheLengths, this.#buckets);
+    return new DecodeSession(this.#backend, this.#config, this.#parameters, this.#programs, this.#cacheLengths, this.#buckets, this.#chunkLengths);
   }
 
   /** Generates a continuation for every prompt, in one batch. */
@@ -135,7 +180,10 @@ export class Sampler {
     if (!active.some(Boolean)) return rows;
     const session = this.startSession();
     try {
-      let logits = await session.start(request.prompts, Math.min(request.maxNewTokens, this.#cacheReserve));
+      if (request.prefixes && request.prefixes.length !== request.prompts.length) throw new Error(`prefixes has ${request.prefixes.length} entries for ${request.prompts.length} prompts`);
+      let logits = await session.start(request.prompts, Math.min(request.maxNewTokens, this.#cacheReserve), request.prefixes);
+      this.#promptTokens += request.prompts.reduce((total, prompt) => total + prompt.length, 0);
+      this.#prefixTokens += session.prefixTokensReused;
       for (;;) {
         const fed = request.prompts.map(() => 0);
         for (const [row, result] of rows.entries()) {
@@ -158,6 +206,13 @@ export class Sampler {
         }
         if (!active.some(Boolean)) break;
         logits = await session.step(fed, active);
+      }
+      if (request.keepCache) {
+        // A row's last token is never fed; every earlier one was, at the step after it was chosen.
+        const caches = await session.exportRows(rows.map((row, index) => request.prompts[index]!.length + row.tokens.length - 1));
+        rows.forEach((row, index) => {
+          if (row.finishReason !== 'cache-full' && row.tokens.length > 0) row.cache = caches[index]!;
+        });
       }
     } finally {
       session.close();
@@ -193,7 +248,7 @@ export class Sampler {
 
   /** Frees the compiled programs (the parameters stay with their owner). */
   release(): void {
-    for (const programs of [this.#prefill, this.#decode, this.#grow]) {
+    for (const programs of [this.#prefill, this.#decode, this.#grow, this.#extend]) {
       for (const program of programs.values()) program.release();
       programs.clear();
     }

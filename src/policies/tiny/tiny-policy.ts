@@ -3,7 +3,18 @@ import path from 'node:path';
 import type { Policy, PolicyRequest, PolicyResponse } from '../../agent/policy.js';
 import { projectRoot } from '../../envs/data-file.js';
 import { hashString } from '../../envs/random.js';
-import { CheckpointError, createJaxBackend, loadModel, Sampler, type ModelConfig, type ModelParameters, type TensorBackend } from '../../nn/index.js';
+import {
+  CheckpointError,
+  commonPrefixLength,
+  createJaxBackend,
+  loadModel,
+  Sampler,
+  truncatePrefix,
+  type CachedPrefix,
+  type ModelConfig,
+  type ModelParameters,
+  type TensorBackend,
+} from '../../nn/index.js';
 import { tokenizerFromJson, type Tokenizer } from '../../nn/tokenizer/index.js';
 import { generationStopTokenIds, loadTinyChatTemplate, parseAssistantOutput, templateTokenIds } from './chat-template/index.js';
 import { readArgumentKinds, type ArgumentKinds } from './argument-kinds.js';
@@ -13,6 +24,24 @@ import { evaluationDecoding, type Decoding } from './decoding.js';
 
 /** Where the committed base checkpoint lives. */
 export const baseCheckpointDirectory = path.join(projectRoot, 'models', 'base');
+
+/** Options of {@link TinyPolicy.load} that do not change what it samples. */
+export interface TinyPolicyOptions {
+  /**
+   * Keep each episode's keys and values after a turn, so its next turn runs only the tokens its
+   * prompt adds (the prefix both turns share is not run again); default true.
+   */
+  prefixReuse?: boolean;
+}
+
+/** The shortest shared prefix worth reusing (shorter ones run whole). */
+const minimumReusedPrefix = 32;
+
+/** What an episode's last turn left in the cache: the tokens fed and their keys and values. */
+interface EpisodeCache {
+  tokens: number[];
+  cache: CachedPrefix;
+}
 
 /** A checkpoint that cannot be used as the tiny policy. */
 export class TinyCheckpointError extends Error {
@@ -44,10 +73,11 @@ export class TinyPolicy implements Policy {
     private readonly stopTokens: number[],
     readonly decoding: Decoding,
     readonly argumentKinds: ArgumentKinds,
+    private readonly prefixReuse: boolean,
   ) {}
 
   /** Loads the checkpoint in `directory` (default: the committed base). */
-  static async load(directory: string = baseCheckpointDirectory, decoding: Partial<Decoding> = {}, name = 'tiny'): Promise<TinyPolicy> {
+  static async load(directory: string = baseCheckpointDirectory, decoding: Partial<Decoding> = {}, name = 'tiny', options: TinyPolicyOptions = {}): Promise<TinyPolicy> {
     if (!existsSync(path.join(directory, 'config.json'))) {
       const hint = path.resolve(directory) === baseCheckpointDirectory ? '; no base checkpoint is committed yet: build one with `fate pretrain --out models/base`' : '';
       throw new TinyCheckpointError(`${path.join(directory, 'config.json')}: not found, so ${directory} holds no checkpoint${hint}`);
@@ -78,14 +108,17 @@ export class TinyPolicy implements Policy {
     // Few lengths on purpose: jax-js's wasm heap keeps a free list per buffer size and never
     // returns memory, so every new shape adds to a 4 GiB ceiling that a long evolve job can reach.
     const lengthBuckets = [...new Set([Math.min(256, maximum), Math.min(512, maximum), maximum])];
-    const sampler = new Sampler(device, loaded.config, loaded.parameters, { lengthBuckets, cacheReserve: 64 });
+    // After a cached prefix, the rest of a prompt (a tool result and the previous call as the
+    // template renders it) runs padded to 128 or 256 tokens; a longer rest runs the whole prompt.
+    const chunkLengths = [128, 256].filter((length) => length <= maximum / 2);
+    const sampler = new Sampler(device, loaded.config, loaded.parameters, { lengthBuckets, cacheReserve: 64, chunkLengths });
     let argumentKinds: ArgumentKinds;
     try {
       argumentKinds = readArgumentKinds(directory);
     } catch (error) {
       throw new TinyCheckpointError((error as Error).message);
     }
-    return new TinyPolicy(name, directory, loaded.config, loaded.parameters, tokenizer, sampler, generationStopTokenIds(tokenizer), { ...evaluationDecoding, ...decoding }, argumentKinds);
+    return new TinyPolicy(name, directory, loaded.config, loaded.parameters, tokenizer, sampler, generationStopTokenIds(tokenizer), { ...evaluationDecoding, ...decoding }, argumentKinds, options.prefixReuse ?? true);
   }
 
   /** The parameters it samples with (owned by whoever gave them; the loaded ones by the policy). */
@@ -100,6 +133,24 @@ export class TinyPolicy implements Policy {
   useParameters(parameters: ModelParameters): void {
     this.currentParameters = parameters;
     this.sampler.useParameters(parameters);
+    // Keys and values computed with other parameters are of no use now.
+    this.episodeCaches.clear();
+  }
+
+  /** Prompt tokens sampled from so far, and how many of them came from an episode's kept cache instead of being run. */
+  get promptTokenCounts(): { prompt: number; reused: number } {
+    return this.sampler.promptTokenCounts;
+  }
+
+  /** Each live episode's cache after its last turn (see {@link TinyPolicyOptions.prefixReuse}). */
+  private readonly episodeCaches = new Map<string, EpisodeCache>();
+
+  /** The kept cache of an episode's earlier turn that starts `prompt`, if a long enough part does. */
+  private prefixFor(episodeId: string, prompt: readonly number[]): CachedPrefix | undefined {
+    const kept = this.episodeCaches.get(episodeId);
+    if (kept === undefined) return undefined;
+    const shared = Math.min(commonPrefixLength(kept.tokens, prompt), kept.cache.length, prompt.length - 1);
+    return shared >= minimumReusedPrefix ? truncatePrefix(kept.cache, shared) : undefined;
   }
 
   /** Log-probability of every token after the first of each sequence, under the current parameters. */
@@ -136,6 +187,8 @@ export class TinyPolicy implements Policy {
         prompts.push(prompts[0]!);
         seeds.push(seeds[0]!);
       }
+      const prefixes = this.prefixReuse ? chunk.map((index) => this.prefixFor(requests[index]!.episodeId, rendered[index]!.tokenIds)) : undefined;
+      while (prefixes !== undefined && prefixes.length < prompts.length) prefixes.push(prefixes[0]);
       const allowed = this.decoding.slotConstraint === 'seen' ? chunk.map((index) => this.allowedTokens(rendered[index]!.slotMap.values.length)) : undefined;
       const template = loadTinyChatTemplate();
       const grammars =
@@ -156,12 +209,23 @@ export class TinyPolicy implements Policy {
         temperature: this.decoding.temperature,
         topP: this.decoding.topP,
         stopTokens: this.stopTokens,
+        ...(prefixes ? { prefixes, keepCache: true } : {}),
       });
       chunk.forEach((index, position) => {
         const row = rows[position]!;
+        if (this.prefixReuse) {
+          const episodeId = requests[index]!.episodeId;
+          if (row.cache) this.episodeCaches.set(episodeId, { tokens: [...prompts[position]!, ...row.tokens.slice(0, -1)], cache: row.cache });
+          else this.episodeCaches.delete(episodeId);
+        }
         const message = parseAssistantOutput(row.tokens, rendered[index]!.slotMap, { tokenizer: this.tokenizer, callIdPrefix: `call_${turns[position]}_` });
         responses[index] = { message, tokenIds: row.tokens, logProbs: row.logProbabilities };
       });
+    }
+    // Episodes not in this call have ended (the agent loop asks for every live episode each turn).
+    if (this.prefixReuse) {
+      const live = new Set(requests.map((request) => request.episodeId));
+      for (const episodeId of this.episodeCaches.keys()) if (!live.has(episodeId)) this.episodeCaches.delete(episodeId);
     }
     return responses;
   }
