@@ -145,6 +145,10 @@ describe('fate evolve', () => {
     expect(events.some((event) => event.kind === 'progress' && event.label === 'base · test evaluation')).toBe(true);
     // Each phase ran once, in one of the processes.
     expect(new Set(done).size).toBe(done.length);
+    // Five jobs, two processes: a worker takes the next job when it finishes one.
+    const started = events.filter((event) => event.kind === 'job-started');
+    expect(started.map((event) => event.job).sort()).toEqual(['base', 'fate-sft-only', 'gdpo', 'refusal-sft', 'shared']);
+    expect(new Set(started.map((event) => event.worker))).toEqual(new Set([1, 2]));
   }, 900_000);
 
   it('resumes with two workers a run whose worker stopped, restarting jobs whose heap filled up, to the same summary', async () => {

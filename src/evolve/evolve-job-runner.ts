@@ -150,10 +150,13 @@ export class EvolveJobRunner {
     else await this.method(job);
   }
 
-  /** Frees the model, if one was loaded. */
+  /** Frees the model, if one was loaded (a later phase loads it again). */
   dispose(): void {
     if (this.learner && this.base) this.learner.release(this.base);
+    this.learner?.dispose();
+    this.learner = null;
     this.base = null;
+    this.pending = 'base';
   }
 
   /** Job `base`: the starting policy on dev and on test. */

@@ -1,8 +1,10 @@
 /**
  * Entry module of an evolve worker process (forked by `runEvolveJobsInWorkers`): says it is
- * ready, receives one `EvolveWorkerRequest`, runs that job against the run's ledger (phases other
- * processes recorded are read back), relays its events to the parent and exits: 0 when the job
- * finished, 1 after sending the error when it failed. It exits as well when the parent goes away.
+ * ready, then runs each `EvolveWorkerRequest` it receives (one at a time) against the run's
+ * ledger (phases other processes recorded are read back), relays its events to the parent and
+ * says `done` when a job finished, keeping the process (and the programs jax-js compiled in it)
+ * for the next job. When a job fails it sends the error and exits with 1. It exits when the
+ * parent goes away or stops it.
  */
 import { EvolveJobRunner } from './evolve-job-runner.js';
 import type { EvolveWorkerMessage, EvolveWorkerRequest } from './evolve-worker-protocol.js';
@@ -23,9 +25,12 @@ async function runRequest(request: EvolveWorkerRequest): Promise<void> {
       ...(request.stopAfterPhases !== undefined ? { stopAfterPhases: request.stopAfterPhases } : {}),
       ...(request.heapFullAfterPhases !== undefined ? { heapFullAfterPhases: request.heapFullAfterPhases } : {}),
     });
-    await runner.run(request.job);
+    try {
+      await runner.run(request.job);
+    } finally {
+      runner.dispose();
+    }
     await send({ type: 'done' });
-    process.exit(0);
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
     await send({ type: 'failed', name: failure.name, message: failure.message.split('\n')[0] ?? '', ...(failure.stack ? { stack: failure.stack } : {}) });
@@ -38,6 +43,6 @@ if (!process.send) {
   process.exit(2);
 }
 process.on('disconnect', () => process.exit(1));
-process.once('message', (request: EvolveWorkerRequest) => void runRequest(request));
+process.on('message', (request: EvolveWorkerRequest) => void runRequest(request));
 // Only now that it is listening: a message sent earlier could be lost.
 void send({ type: 'ready' });

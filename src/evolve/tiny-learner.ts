@@ -119,6 +119,13 @@ export class TinyLearner {
     this.backend.dispose(previous);
   }
 
+  /** Frees the current parameters and the policy's programs; the learner cannot be used afterwards. */
+  dispose(): void {
+    this.policy.release();
+    this.backend.dispose(this.parameters);
+    this.parameters = {};
+  }
+
   /** Frees parameters obtained from {@link TinyLearner.snapshot}. */
   release(parameters: ModelParameters): void {
     this.backend.dispose(parameters);

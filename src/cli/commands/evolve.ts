@@ -126,6 +126,7 @@ async function runEvolveCommand(options: EvolveCommandOptions): Promise<void> {
       board.update(event.label, event.done, event.total);
       return;
     }
+    if (event.kind === 'job-started') return;
     if (event.kind === 'job-restarted') {
       board.log(`${event.job}: started again (restart ${event.attempt}): ${event.reason}`);
       return;

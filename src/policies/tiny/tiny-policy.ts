@@ -153,6 +153,12 @@ export class TinyPolicy implements Policy {
     return shared >= minimumReusedPrefix ? truncatePrefix(kept.cache, shared) : undefined;
   }
 
+  /** Frees the compiled sampling programs and kept caches (the parameters stay with their owner); the policy cannot sample afterwards. */
+  release(): void {
+    this.episodeCaches.clear();
+    this.sampler.release();
+  }
+
   /** Log-probability of every token after the first of each sequence, under the current parameters. */
   score(sequences: readonly (readonly number[])[]): Promise<number[][]> {
     return this.sampler.score(sequences);
