@@ -356,6 +356,35 @@ describe('ToolCallGrammar: argument kinds', () => {
   });
 });
 
+describe('ToolCallGrammar: string patterns', () => {
+  const url = '^https?:\\/\\/[^\\s/]+\\.[^\\s/]+\\S*$';
+  const emailPattern = "^(?:[A-Za-z0-9_'+\\-]+\\.)*[A-Za-z0-9_'+\\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$";
+  const getWebpage = tool('get_webpage', { url: { type: 'string', pattern: url } }, ['url']);
+  const invite = tool('invite', { emails: { type: 'array', items: { type: 'string', format: 'email', pattern: emailPattern } }, note: { type: 'string', pattern: '^(?!x).*$' } }, ['emails']);
+  const patterned = new ToolCallGrammar([getWebpage, invite], layout);
+
+  it('writes a string with a pattern only inside it, and closes it only on a match', () => {
+    expect(feed(patterned, call('get_webpage', '{"url":"https://news.example.com/a?b=1"}'))).toMatchObject({ accepted: true });
+    expect(feed(patterned, call('get_webpage', '{"url":"www.example.com"}'))).toMatchObject({ accepted: false, refused: 'w' });
+    expect(feed(patterned, call('get_webpage', '{"url":"https://example"}'))).toMatchObject({ accepted: false, refused: '"' });
+    expect(feed(patterned, call('get_webpage', '{"url":"https://exa mple.com"}'))).toMatchObject({ accepted: false, refused: ' ' });
+    expect(feed(patterned, call('invite', '{"emails":["ann@example.com","bo.b@mail.example.org"]}'))).toMatchObject({ accepted: true });
+    expect(feed(patterned, call('invite', '{"emails":["ann@example"]}'))).toMatchObject({ accepted: false, refused: '"' });
+    expect(feed(patterned, call('invite', '{"emails":["ann at example.com"]}'))).toMatchObject({ accepted: false, refused: ' ' });
+  });
+
+  it('takes a slot in a patterned string as the characters of its value', () => {
+    const slots = slotFacts(['https://shop.example.net/deal', 'Ann Smith', 'example.net']);
+    expect(feed(patterned, call('get_webpage', '{"url":"', slotSymbol(0), '"}'), slots)).toMatchObject({ accepted: true });
+    expect(feed(patterned, call('get_webpage', '{"url":"https://', slotSymbol(2), '/x"}'), slots)).toMatchObject({ accepted: true });
+    expect(feed(patterned, call('get_webpage', '{"url":"', slotSymbol(1)), slots)).toMatchObject({ accepted: false, refused: `#${slotSymbol(1)}` });
+  });
+
+  it('leaves a string free when its pattern is beyond the supported subset', () => {
+    expect(feed(patterned, call('invite', '{"emails":["a@b.co"],"note":"x anything"}'))).toMatchObject({ accepted: true });
+  });
+});
+
 describe('ToolCallGrammar: key', () => {
   it('tells apart states whose futures differ and matches states that share one', () => {
     const at = (pieces: Piece[]): GrammarState => {

@@ -1,6 +1,7 @@
 import type { EntityKind } from '../../envs/entity.js';
 import type { OpenAiTool } from '../../trajectory/message.js';
 import type { ArgumentKinds } from './argument-kinds.js';
+import { compilePattern, type PatternAutomaton } from './pattern-automaton.js';
 
 /**
  * What an assistant turn of the tiny policy may look like, as a character-level automaton over
@@ -9,8 +10,11 @@ import type { ArgumentKinds } from './argument-kinds.js';
  * keys are that tool's parameters (each at most once, every required one present) and whose
  * values have the parameter's JSON type (strings, numbers, integers, booleans, enums, arrays of
  * strings or numbers). Entity slots may stand in strings and text, and in number positions when
- * the value they stand for is a number. It is the tool schema as a decoding grammar (structured
- * output): which tool, which entity, which words stay the model's choice.
+ * the value they stand for is a number. A string whose schema gives a `pattern` (e-mail
+ * addresses, dates, times, URLs) is written character by character inside that pattern
+ * ({@link compilePattern}), a slot counting as the characters of its value. It is the tool schema
+ * as a decoding grammar (structured output): which tool, which entity, which words stay the
+ * model's choice.
  */
 
 /** Symbols: a text character is its UTF-16 code (≥ 0); special tokens are negative. */
@@ -30,7 +34,7 @@ function slotOfSymbol(symbol: number): number | undefined {
 
 /** A value type the grammar checks. */
 type ValueType =
-  | { kind: 'string' }
+  | { kind: 'string'; pattern?: PatternAutomaton }
   | { kind: 'enum'; values: string[] }
   | { kind: 'number'; integer: boolean; minimum: number; maximum: number; exclusiveMinimum: boolean }
   | { kind: 'boolean' }
@@ -42,7 +46,7 @@ interface ToolShape {
 }
 
 function valueType(schema: unknown): ValueType {
-  const node = (schema ?? {}) as { type?: unknown; enum?: unknown; items?: unknown; minimum?: unknown; maximum?: unknown; exclusiveMinimum?: unknown };
+  const node = (schema ?? {}) as { type?: unknown; enum?: unknown; items?: unknown; minimum?: unknown; maximum?: unknown; exclusiveMinimum?: unknown; pattern?: unknown };
   if (Array.isArray(node.enum) && node.enum.every((value) => typeof value === 'string')) return { kind: 'enum', values: node.enum as string[] };
   if (node.type === 'number' || node.type === 'integer') {
     const exclusive = typeof node.exclusiveMinimum === 'number';
@@ -59,7 +63,16 @@ function valueType(schema: unknown): ValueType {
     const item = valueType(node.items);
     return { kind: 'array', item: item.kind === 'array' ? { kind: 'string' } : item };
   }
-  return { kind: 'string' };
+  const pattern = typeof node.pattern === 'string' ? patternAutomaton(node.pattern) : undefined;
+  return pattern ? { kind: 'string', pattern } : { kind: 'string' };
+}
+
+/** Compiled patterns by source, shared by every grammar (tools repeat the same few). */
+const patternAutomata = new Map<string, PatternAutomaton | undefined>();
+
+function patternAutomaton(source: string): PatternAutomaton | undefined {
+  if (!patternAutomata.has(source)) patternAutomata.set(source, compilePattern(source));
+  return patternAutomata.get(source);
 }
 
 function toolShape(tool: OpenAiTool, argumentKinds: ArgumentKinds): ToolShape {
@@ -113,6 +126,8 @@ export interface GrammarState {
   readonly inArray: boolean;
   /** Characters (slots count one) of the free string being written. */
   readonly length: number;
+  /** For a string with a pattern: where its automaton is (see {@link PatternAutomaton}). */
+  readonly pattern: string;
 }
 
 /**
@@ -149,7 +164,7 @@ function withinMinimum(type: Extract<ValueType, { kind: 'number' }>, value: numb
   return type.exclusiveMinimum ? value > type.minimum : value >= type.minimum;
 }
 
-const initial: GrammarState = { phase: 'start', tool: -1, used: 0, parameter: -1, partial: '', next: 'start', inArray: false, length: 0 };
+const initial: GrammarState = { phase: 'start', tool: -1, used: 0, parameter: -1, partial: '', next: 'start', inArray: false, length: 0, pattern: '' };
 const quote = 0x22;
 const backslash = 0x5c;
 const isDigit = (symbol: number): boolean => symbol >= 0x30 && symbol <= 0x39;
@@ -207,7 +222,7 @@ export class ToolCallGrammar {
   key(state: GrammarState): string {
     // Far from the string limit, the length changes nothing a token can reach.
     const length = state.length < freeStringCharacterLimit - 64 ? '' : String(state.length);
-    return `${state.phase}|${state.tool}|${state.used}|${state.parameter}|${state.partial}|${state.next}|${state.inArray ? 1 : 0}|${length}`;
+    return `${state.phase}|${state.tool}|${state.used}|${state.parameter}|${state.partial}|${state.next}|${state.inArray ? 1 : 0}|${length}|${state.pattern}`;
   }
 
   /** Whether the turn may end here (end-of-turn allowed). */
@@ -302,11 +317,16 @@ export class ToolCallGrammar {
         return undefined;
       case 'slot-value':
         return slot !== undefined && this.referenceSlots(state, slots)?.has(slot) ? this.literal(state, '"', state.inArray ? 'after-item' : 'after-value') : undefined;
-      case 'string':
-        if (symbol === quote) return this.valueDone(this.with(state, { length: 0 }));
-        if (state.length >= freeStringCharacterLimit) return undefined;
-        if (slot !== undefined) return this.with(state, { length: state.length + 1 });
-        return symbol >= 0x20 && symbol !== backslash ? this.with(state, { length: state.length + 1 }) : undefined;
+      case 'string': {
+        const pattern = (this.typeOf(state) as Extract<ValueType, { kind: 'string' }>).pattern;
+        if (symbol === quote) return !pattern || pattern.accepts(state.pattern) ? this.valueDone(this.with(state, { length: 0, pattern: '' })) : undefined;
+        // At the limit a string must close; one whose pattern is not matched yet may go on until it is.
+        if (state.length >= freeStringCharacterLimit && (!pattern || pattern.accepts(state.pattern))) return undefined;
+        if (slot === undefined && (symbol < 0x20 || symbol === backslash)) return undefined;
+        if (!pattern) return this.with(state, { length: state.length + 1 });
+        const next = slot !== undefined ? pattern.advanceText(state.pattern, slots.values[slot] ?? '') : pattern.advance(state.pattern, symbol);
+        return next === '' ? undefined : this.with(state, { length: state.length + 1, pattern: next });
+      }
       case 'enum': {
         const type = this.typeOf(state) as { kind: 'enum'; values: string[] };
         if (symbol === quote) return type.values.includes(state.partial) ? this.valueDone(state) : undefined;
@@ -340,7 +360,7 @@ export class ToolCallGrammar {
     const references = type.kind === 'string' || type.kind === 'number' ? this.referenceSlots(current, slots) : undefined;
     switch (type.kind) {
       case 'string':
-        return symbol === quote ? this.with(current, { phase: references ? 'slot-value' : 'string', partial: '', length: 0 }) : undefined;
+        return symbol === quote ? this.with(current, { phase: references ? 'slot-value' : 'string', partial: '', length: 0, pattern: type.pattern?.initial ?? '' }) : undefined;
       case 'enum':
         return symbol === quote ? this.with(current, { phase: 'enum', partial: '' }) : undefined;
       case 'boolean':
