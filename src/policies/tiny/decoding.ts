@@ -19,6 +19,14 @@ export const decodingSchema = z
       .enum(['none', 'tool-calls'])
       .default('tool-calls')
       .describe('`tool-calls`: decode each turn inside the tool-call grammar (structured output: offered tool names, each tool\'s parameter keys and value types, required keys present, only slots that stand for a value); `none`: free decoding'),
+    closingMargin: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(0)
+      .describe(
+        'With the grammar: once a turn has this many tokens or fewer left, only tokens on the shortest way to the end of the call are allowed (strings close, arrays end, no optional argument or further call starts), so a call is not cut off unparsable; 0 (the evaluation default) leaves running out of tokens mid-call a control failure, as it is for any model',
+      ),
     batchSize: z.number().int().positive().default(8).describe('Rows generated together: every (rows, prompt length) shape compiles its own programs in the 32-bit wasm heap; 64 rows × 1024 tokens exhausts it'),
   })
   .strict();

@@ -228,6 +228,40 @@ describe('GrammarConstraint', () => {
     expect(constraint.allowed([ids.named.toolCallStart])).toEqual(afterCallStart);
   });
 
+  it('lets a free string only close when the turn is closing', () => {
+    const constraint = new GrammarConstraint(tokenizer, template, request, []);
+    const generated = [ids.named.toolCallStart, ...tokenizer.encode(`${template.toolCall.namePrefix}"read_file"${template.toolCall.argumentsSeparator}{"file_name":"notes`)];
+    const roomy = [...constraint.allowed(generated, false)!];
+    const tight = [...constraint.allowed(generated, true)!];
+    expect(roomy.some((id) => !tokenizer.decode([id]).startsWith('"'))).toBe(true);
+    expect(tight.length).toBeGreaterThan(0);
+    expect(tight.every((id) => tokenizer.decode([id]).startsWith('"'))).toBe(true);
+    expect(roomy).toEqual(expect.arrayContaining(tight));
+    // Outside a string the budget changes nothing.
+    expect(constraint.allowed([ids.named.toolCallStart], true)).toEqual(constraint.allowed([ids.named.toolCallStart]));
+  });
+
+  it('when closing, brings an unmatched patterned string closer to a match', () => {
+    const invite: OpenAiTool[] = [
+      {
+        type: 'function',
+        function: {
+          name: 'invite_user',
+          description: 'Invites a user.',
+          parameters: { type: 'object', properties: { email: { type: 'string', format: 'email', pattern: '^[a-z]+@[a-z]+\\.[a-z]{2,}$' } }, required: ['email'] },
+        },
+      },
+    ];
+    const constraint = new GrammarConstraint(tokenizer, template, { tools: invite, entities: [] }, []);
+    const generated = [ids.named.toolCallStart, ...tokenizer.encode(`${template.toolCall.namePrefix}"invite_user"${template.toolCall.argumentsSeparator}{"email":"ann`)];
+    const roomy = [...constraint.allowed(generated, false)!].map((id) => tokenizer.decode([id]));
+    const tight = [...constraint.allowed(generated, true)!].map((id) => tokenizer.decode([id]));
+    expect(roomy.some((text) => /^[a-z]+$/.test(text))).toBe(true);
+    expect(tight).toContain('@');
+    // Only tokens that shorten the way to a match: no more letters before the "@", no closing quote yet.
+    expect(tight.every((text) => text.startsWith('@'))).toBe(true);
+  });
+
   it('constrains nothing after a special token that is never allowed', () => {
     const constraint = new GrammarConstraint(tokenizer, template, request, []);
     expect(constraint.allowed([ids.named.user])).toBeUndefined();

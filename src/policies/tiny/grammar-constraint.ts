@@ -35,6 +35,7 @@ function tokenSymbols(tokenizer: TemplateTokenizer & { vocabularySize: number },
 
 const symbolsByTokenizer = new WeakMap<object, (Int32Array | null)[]>();
 
+
 /**
  * Constrained decoding of one assistant turn by the {@link ToolCallGrammar}: for the tokens
  * generated so far, the token ids that keep the turn inside the grammar. Allowed sets are
@@ -62,19 +63,36 @@ export class GrammarConstraint {
     this.states = [this.grammar.start];
   }
 
-  private step(state: GrammarState, token: number): GrammarState | undefined {
+  private step(state: GrammarState, token: number, closing = false): GrammarState | undefined {
     const symbols = this.symbols[token];
     if (!symbols) return undefined;
     let current: GrammarState | undefined = state;
-    for (let index = 0; index < symbols.length && current !== undefined; index++) current = this.grammar.advance(current, symbols[index]!, this.slots);
+    for (let index = 0; index < symbols.length && current !== undefined; index++) {
+      current = closing ? this.grammar.advanceClosing(current, symbols[index]!, this.slots) : this.grammar.advance(current, symbols[index]!, this.slots);
+    }
     return current;
   }
 
   /**
    * The allowed next tokens after `generated` (this turn's tokens so far). If the generated
-   * tokens already left the grammar (they came from elsewhere), nothing is constrained.
+   * tokens already left the grammar (they came from elsewhere), nothing is constrained. With
+   * `closing` (the turn's token budget is about to run out), only tokens on the shortest way to
+   * the end of the call are allowed ({@link ToolCallGrammar.advanceClosing}), where any are.
    */
-  allowed(generated: readonly number[]): Int32Array | undefined {
+  allowed(generated: readonly number[], closing = false): Int32Array | undefined {
+    const allowed = this.allowedAfter(generated);
+    if (allowed === undefined || !closing) return allowed;
+    const state = this.states[generated.length]!;
+    const key = `closing|${this.grammar.key(state)}`;
+    let closingTokens = this.allowedByKey.get(key);
+    if (closingTokens === undefined) {
+      closingTokens = allowed.filter((token) => this.step(state, token, true) !== undefined);
+      this.allowedByKey.set(key, closingTokens);
+    }
+    return closingTokens.length > 0 ? closingTokens : allowed;
+  }
+
+  private allowedAfter(generated: readonly number[]): Int32Array | undefined {
     while (this.states.length <= generated.length) {
       const next = this.step(this.states[this.states.length - 1]!, generated[this.states.length - 1]!);
       if (next === undefined) return undefined;

@@ -51,6 +51,19 @@ describe('pattern automaton', () => {
     expect(email.advanceText(email.initial, 'a@b.c')).not.toBe('');
   });
 
+  it('knows the fewest characters that complete a match', () => {
+    const email = compilePattern(patterns[0]!)!;
+    const date = compilePattern(patterns[1]!)!;
+    const at = (automaton: typeof email, text: string) => automaton.distance(automaton.advanceText(automaton.initial, text));
+    expect(at(email, '')).toBe(6);
+    expect(at(email, 'ann')).toBe(5);
+    expect(at(email, 'ann@')).toBe(4);
+    expect(at(email, 'ann@mail.c')).toBe(1);
+    expect(at(email, 'ann@mail.co')).toBe(0);
+    expect(at(date, '2026-')).toBe(5);
+    expect(at(date, '2026/')).toBe(Infinity);
+  });
+
   it('declines what it does not support, so the string stays free', () => {
     for (const source of ['abc', '^abc', '^(?!\\.)a$', '^(a)\\1$', '^a+?$', '^(?<name>a)$', '^\\bword$', '^a{1,100}$']) expect(compilePattern(source), source).toBeUndefined();
   });

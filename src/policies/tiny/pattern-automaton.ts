@@ -23,6 +23,8 @@ export interface PatternAutomaton {
   advanceText(state: PatternState, text: string): PatternState;
   /** Whether the characters read so far match the whole pattern. */
   accepts(state: PatternState): boolean;
+  /** The fewest characters that make a match from `state` (0 when it matches; Infinity when dead). */
+  distance(state: PatternState): number;
 }
 
 type CharacterTest = (character: number) => boolean;
@@ -221,6 +223,8 @@ interface NfaState {
 class CompiledPattern implements PatternAutomaton {
   readonly initial: PatternState;
   private readonly live: boolean[];
+  /** Per NFA state, the fewest characters from it to the accepting state. */
+  private readonly toAccept: number[];
   private readonly transitions = new Map<string, PatternState>();
 
   constructor(
@@ -245,7 +249,29 @@ class CompiledPattern implements PatternAutomaton {
         }
       }
     }
+    // 0-1 breadth-first search backwards from the accepting state: empty edges cost 0, characters 1.
+    this.toAccept = states.map(() => Infinity);
+    this.toAccept[accept] = 0;
+    const queue = [accept];
+    while (queue.length > 0) {
+      const state = queue.shift()!;
+      states.forEach((from, index) => {
+        if (from.empty.includes(state) && this.toAccept[index]! > this.toAccept[state]!) {
+          this.toAccept[index] = this.toAccept[state]!;
+          queue.unshift(index);
+        }
+        if (from.edges.some((edge) => edge.to === state) && this.toAccept[index]! > this.toAccept[state]! + 1) {
+          this.toAccept[index] = this.toAccept[state]! + 1;
+          queue.push(index);
+        }
+      });
+    }
     this.initial = this.closure([0]);
+  }
+
+  distance(state: PatternState): number {
+    if (state === '') return Infinity;
+    return state.split(',').reduce((least, id) => Math.min(least, this.toAccept[Number(id)]!), Infinity);
   }
 
   private closure(starts: number[]): PatternState {

@@ -202,7 +202,7 @@ export class TinyPolicy implements Policy {
           ? chunk.map((index) => new GrammarConstraint(this.tokenizer, template, requests[index]!, rendered[index]!.slotMap.values, this.argumentKinds))
           : undefined;
       const allowedTokens = grammars
-        ? (row: number, generated: readonly number[]) => grammars[row]?.allowed(generated)
+        ? (row: number, generated: readonly number[]) => grammars[row]?.allowed(generated, this.decoding.maxNewTokens - generated.length <= this.decoding.closingMargin)
         : allowed
           ? (row: number) => allowed[row] ?? allowed[0]
           : undefined;

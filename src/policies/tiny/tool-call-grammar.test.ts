@@ -380,8 +380,62 @@ describe('ToolCallGrammar: string patterns', () => {
     expect(feed(patterned, call('get_webpage', '{"url":"', slotSymbol(1)), slots)).toMatchObject({ accepted: false, refused: `#${slotSymbol(1)}` });
   });
 
+  it('keeps a string with a minimum length open until it is that long', () => {
+    const named = new ToolCallGrammar([tool('create_account', { displayName: { type: 'string', minLength: 2 } }, ['displayName'])], layout);
+    expect(feed(named, call('create_account', '{"displayName":""}'))).toMatchObject({ accepted: false, refusedAt: lengthOf([callStartSymbol, `${layout.namePrefix}"create_account"${layout.argumentsSeparator}{"displayName":"`]) });
+    expect(feed(named, call('create_account', '{"displayName":"a"}'))).toMatchObject({ accepted: false, refused: '"' });
+    expect(feed(named, call('create_account', '{"displayName":"ab"}'))).toMatchObject({ accepted: true });
+    // The memo key tells a too-short string from a long enough one.
+    const at = (text: string): GrammarState => {
+      let state: GrammarState = named.start;
+      for (const symbol of symbolsOf(call('create_account', text).slice(0, -2))) state = named.advance(state, symbol, slotFacts([]))!;
+      return state;
+    };
+    expect(named.key(at('{"displayName":"a'))).not.toBe(named.key(at('{"displayName":"ab')));
+    expect(named.key(at('{"displayName":"ab'))).toBe(named.key(at('{"displayName":"abc')));
+  });
+
+  it('keeps a string within its maximum length, and leaves a pattern room to match before the character limit', () => {
+    const short = new ToolCallGrammar([tool('set_code', { code: { type: 'string', maxLength: 5 } }, ['code'])], layout);
+    expect(feed(short, call('set_code', '{"code":"abcde"}'))).toMatchObject({ accepted: true });
+    expect(feed(short, call('set_code', '{"code":"abcdef"}'))).toMatchObject({ accepted: false, refused: 'f' });
+    // A slot counts as the characters of its value.
+    expect(feed(short, call('set_code', '{"code":"ab', slotSymbol(0)), slotFacts(['xyzw']))).toMatchObject({ accepted: false, refused: `#${slotSymbol(0)}` });
+    // An e-mail address needs at least "@a.bc" after its local part: the local part stops 5 short of the limit.
+    const local = 'a'.repeat(freeStringCharacterLimit - 5);
+    expect(feed(patterned, call('invite', `{"emails":["${local}@b.co"]}`))).toMatchObject({ accepted: true });
+    expect(feed(patterned, call('invite', `{"emails":["${local}a`))).toMatchObject({ accepted: false, refused: 'a' });
+  });
+
   it('leaves a string free when its pattern is beyond the supported subset', () => {
     expect(feed(patterned, call('invite', '{"emails":["a@b.co"],"note":"x anything"}'))).toMatchObject({ accepted: true });
+  });
+});
+
+describe('ToolCallGrammar: closing a call', () => {
+  /** Feeds `prefix` with `advance`, then `rest` with `advanceClosing`; the first refused symbol of `rest`, or null. */
+  function closing(prefix: Piece[], rest: string, slots: SlotFacts = slotFacts([])): string | null {
+    let state: GrammarState = grammar.start;
+    for (const symbol of symbolsOf(prefix)) state = grammar.advance(state, symbol, slots)!;
+    for (const symbol of symbolsOf([rest])) {
+      const next = grammar.advanceClosing(state, symbol, slots);
+      if (next === undefined) return String.fromCharCode(symbol);
+      state = next;
+    }
+    return null;
+  }
+  const start = (body: string): Piece[] => [callStartSymbol, `${layout.namePrefix}"send_money"${layout.argumentsSeparator}`, body];
+
+  it('closes a free string at once, ends arrays and writes only the required keys still missing', () => {
+    expect(closing(start('{"subject":"rent'), 'x')).toBe('x');
+    expect(closing(start('{"subject":"rent'), '","recipientIban":"","amount":1}')).toBeNull();
+    // The optional date may not start; a required key may.
+    expect(closing(start('{"subject":"rent"'), ',"d')).toBe('d');
+    expect(closing(start('{"subject":"rent","recipientIban":"x","amount":1'), ',')).toBe(',');
+    expect(closing(start('{"subject":"rent","recipientIban":"x","amount":1'), '}')).toBeNull();
+    const tags: Piece[] = [callStartSymbol, `${layout.namePrefix}"tag_items"${layout.argumentsSeparator}`, '{"tags":["a"'];
+    expect(closing(tags, ',')).toBe(',');
+    expect(closing(tags, ']}')).toBeNull();
   });
 });
 

@@ -34,7 +34,7 @@ function slotOfSymbol(symbol: number): number | undefined {
 
 /** A value type the grammar checks. */
 type ValueType =
-  | { kind: 'string'; pattern?: PatternAutomaton }
+  | { kind: 'string'; pattern?: PatternAutomaton; minimumLength?: number; maximumLength?: number }
   | { kind: 'enum'; values: string[] }
   | { kind: 'number'; integer: boolean; minimum: number; maximum: number; exclusiveMinimum: boolean }
   | { kind: 'boolean' }
@@ -46,7 +46,7 @@ interface ToolShape {
 }
 
 function valueType(schema: unknown): ValueType {
-  const node = (schema ?? {}) as { type?: unknown; enum?: unknown; items?: unknown; minimum?: unknown; maximum?: unknown; exclusiveMinimum?: unknown; pattern?: unknown };
+  const node = (schema ?? {}) as { type?: unknown; enum?: unknown; items?: unknown; minimum?: unknown; maximum?: unknown; exclusiveMinimum?: unknown; pattern?: unknown; minLength?: unknown; maxLength?: unknown };
   if (Array.isArray(node.enum) && node.enum.every((value) => typeof value === 'string')) return { kind: 'enum', values: node.enum as string[] };
   if (node.type === 'number' || node.type === 'integer') {
     const exclusive = typeof node.exclusiveMinimum === 'number';
@@ -64,7 +64,14 @@ function valueType(schema: unknown): ValueType {
     return { kind: 'array', item: item.kind === 'array' ? { kind: 'string' } : item };
   }
   const pattern = typeof node.pattern === 'string' ? patternAutomaton(node.pattern) : undefined;
-  return pattern ? { kind: 'string', pattern } : { kind: 'string' };
+  const minimumLength = typeof node.minLength === 'number' && node.minLength > 0 ? node.minLength : undefined;
+  const maximumLength = typeof node.maxLength === 'number' && node.maxLength < freeStringCharacterLimit ? Math.max(0, node.maxLength) : undefined;
+  return { kind: 'string', ...(pattern ? { pattern } : {}), ...(minimumLength ? { minimumLength } : {}), ...(maximumLength !== undefined ? { maximumLength } : {}) };
+}
+
+/** A string type whose characters are counted exactly (its pattern or maximum length depends on them). */
+function exactlyCounted(type: Extract<ValueType, { kind: 'string' }>): boolean {
+  return type.pattern !== undefined || type.maximumLength !== undefined;
 }
 
 /** Compiled patterns by source, shared by every grammar (tools repeat the same few). */
@@ -124,7 +131,10 @@ export interface GrammarState {
   readonly next: GrammarState['phase'];
   /** Whether the value being written is an array item. */
   readonly inArray: boolean;
-  /** Characters (slots count one) of the free string being written. */
+  /**
+   * Characters of the string being written: exact for a string with a pattern or a maximum
+   * length, otherwise with each slot counted as one.
+   */
   readonly length: number;
   /** For a string with a pattern: where its automaton is (see {@link PatternAutomaton}). */
   readonly pattern: string;
@@ -220,9 +230,27 @@ export class ToolCallGrammar {
 
   /** A string that identifies everything the future of `state` depends on. */
   key(state: GrammarState): string {
-    // Far from the string limit, the length changes nothing a token can reach.
-    const length = state.length < freeStringCharacterLimit - 64 ? '' : String(state.length);
+    // In a free string far from the limit and past its minimum length, the length changes nothing
+    // a token can reach; in a string counted exactly it may (its pattern needs room to complete).
+    const type = state.phase === 'string' ? (this.typeOf(state) as Extract<ValueType, { kind: 'string' }>) : undefined;
+    const far = type === undefined || (!exactlyCounted(type) && state.length < freeStringCharacterLimit - 64 && state.length >= (type.minimumLength ?? 0));
+    const length = far ? '' : String(state.length);
     return `${state.phase}|${state.tool}|${state.used}|${state.parameter}|${state.partial}|${state.next}|${state.inArray ? 1 : 0}|${length}|${state.pattern}`;
+  }
+
+  /** Whether `state` is inside a string argument written freely (not a single slot, an enum or a number). */
+  inFreeString(state: GrammarState): boolean {
+    return state.phase === 'string';
+  }
+
+  /**
+   * In a string argument: the fewest characters before it may close (its pattern unmatched, or
+   * shorter than its minimum length); 0 elsewhere.
+   */
+  closingDistance(state: GrammarState): number {
+    if (state.phase !== 'string') return 0;
+    const { pattern, minimumLength = 0 } = this.typeOf(state) as Extract<ValueType, { kind: 'string' }>;
+    return Math.max(pattern ? pattern.distance(state.pattern) : 0, minimumLength - state.length, 0);
   }
 
   /** Whether the turn may end here (end-of-turn allowed). */
@@ -318,14 +346,17 @@ export class ToolCallGrammar {
       case 'slot-value':
         return slot !== undefined && this.referenceSlots(state, slots)?.has(slot) ? this.literal(state, '"', state.inArray ? 'after-item' : 'after-value') : undefined;
       case 'string': {
-        const pattern = (this.typeOf(state) as Extract<ValueType, { kind: 'string' }>).pattern;
-        if (symbol === quote) return !pattern || pattern.accepts(state.pattern) ? this.valueDone(this.with(state, { length: 0, pattern: '' })) : undefined;
-        // At the limit a string must close; one whose pattern is not matched yet may go on until it is.
-        if (state.length >= freeStringCharacterLimit && (!pattern || pattern.accepts(state.pattern))) return undefined;
+        const type = this.typeOf(state) as Extract<ValueType, { kind: 'string' }>;
+        if (symbol === quote) return this.closingDistance(state) === 0 ? this.valueDone(this.with(state, { length: 0, pattern: '' })) : undefined;
         if (slot === undefined && (symbol < 0x20 || symbol === backslash)) return undefined;
-        if (!pattern) return this.with(state, { length: state.length + 1 });
-        const next = slot !== undefined ? pattern.advanceText(state.pattern, slots.values[slot] ?? '') : pattern.advance(state.pattern, symbol);
-        return next === '' ? undefined : this.with(state, { length: state.length + 1, pattern: next });
+        if (!exactlyCounted(type)) return state.length < freeStringCharacterLimit ? this.with(state, { length: state.length + 1 }) : undefined;
+        const added = slot !== undefined ? (slots.values[slot] ?? '') : String.fromCharCode(symbol);
+        const pattern = type.pattern ? type.pattern.advanceText(state.pattern, added) : '';
+        if (type.pattern && pattern === '') return undefined;
+        const next = this.with(state, { length: state.length + added.length, pattern });
+        // The string must still be able to match within its limit.
+        const limit = Math.min(freeStringCharacterLimit, type.maximumLength ?? Infinity);
+        return next.length <= limit && this.closingDistance(next) <= limit - next.length ? next : undefined;
       }
       case 'enum': {
         const type = this.typeOf(state) as { kind: 'enum'; values: string[] };
@@ -351,6 +382,38 @@ export class ToolCallGrammar {
       case 'done':
         return undefined;
     }
+  }
+
+  /**
+   * Like {@link ToolCallGrammar.advance}, for a turn about to run out of tokens: only symbols on
+   * the shortest way to the end of the call — a string closes (or, its pattern unmatched, comes
+   * closer to a match), an array ends, no optional argument and no further call starts.
+   */
+  advanceClosing(state: GrammarState, symbol: number, slots: SlotFacts): GrammarState | undefined {
+    const next = this.advance(state, symbol, slots);
+    if (next === undefined) return undefined;
+    switch (state.phase) {
+      case 'string':
+        return symbol === quote || this.closingDistance(next) < this.closingDistance(state) ? next : undefined;
+      case 'pair-start':
+      case 'after-value':
+        return symbol === 0x7d || !this.requiredDone(state) ? next : undefined;
+      case 'key':
+        return symbol === quote || this.unusedRequiredKeyStartsWith(state, next.partial) ? next : undefined;
+      case 'after-item':
+        return symbol === 0x5d ? next : undefined;
+      case 'after-call':
+        return symbol === endOfTurnSymbol ? next : undefined;
+      case 'number':
+        // A symbol that is not part of the number ends it and counts after the value.
+        return isDigit(symbol) || symbol === 0x2e ? next : this.advanceClosing(this.valueDone(state), symbol, slots);
+      default:
+        return next;
+    }
+  }
+
+  private unusedRequiredKeyStartsWith(state: GrammarState, prefix: string): boolean {
+    return this.tools[state.tool]!.parameters.some((parameter, index) => parameter.required && (state.used & (1 << index)) === 0 && parameter.name.startsWith(prefix));
   }
 
   private valueStart(state: GrammarState, symbol: number, slot: number | undefined, slots: SlotFacts): GrammarState | undefined {
