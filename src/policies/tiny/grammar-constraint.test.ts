@@ -179,17 +179,13 @@ describe('GrammarConstraint on oracle trajectories', () => {
   });
 });
 
+/** A function tool whose one parameter is required. */
+function toolWithOneParameter(name: string, parameter: string, schema: Record<string, unknown>): OpenAiTool {
+  return { type: 'function', function: { name, description: `The ${name} tool.`, parameters: { type: 'object', properties: { [parameter]: schema }, required: [parameter] } } };
+}
+
 describe('GrammarConstraint', () => {
-  const tools: OpenAiTool[] = [
-    {
-      type: 'function',
-      function: {
-        name: 'read_file',
-        description: 'Reads a file.',
-        parameters: { type: 'object', properties: { file_name: { type: 'string' } }, required: ['file_name'] },
-      },
-    },
-  ];
+  const tools = [toolWithOneParameter('read_file', 'file_name', { type: 'string' })];
   const request = { tools, entities: [] as Entity[] };
 
   it('offers the call start and text at the start, and only slots the conversation holds', () => {
@@ -242,16 +238,7 @@ describe('GrammarConstraint', () => {
   });
 
   it('when closing, brings an unmatched patterned string closer to a match', () => {
-    const invite: OpenAiTool[] = [
-      {
-        type: 'function',
-        function: {
-          name: 'invite_user',
-          description: 'Invites a user.',
-          parameters: { type: 'object', properties: { email: { type: 'string', format: 'email', pattern: '^[a-z]+@[a-z]+\\.[a-z]{2,}$' } }, required: ['email'] },
-        },
-      },
-    ];
+    const invite = [toolWithOneParameter('invite_user', 'email', { type: 'string', format: 'email', pattern: '^[a-z]+@[a-z]+\\.[a-z]{2,}$' })];
     const constraint = new GrammarConstraint(tokenizer, template, { tools: invite, entities: [] }, []);
     const generated = [ids.named.toolCallStart, ...tokenizer.encode(`${template.toolCall.namePrefix}"invite_user"${template.toolCall.argumentsSeparator}{"email":"ann`)];
     const roomy = [...constraint.allowed(generated, false)!].map((id) => tokenizer.decode([id]));
