@@ -1,4 +1,5 @@
 import { renderTemplate } from '../envs/text-template.js';
+import { collapseWhitespace } from '../envs/whitespace.js';
 import type { OpenAiTool } from '../trajectory/message.js';
 import { loadDiagnosisTemplate, type DiagnosisPromptStyle, type DiagnosisTemplate } from './prompt-template.js';
 import type { DiagnosisRecord } from './record.js';
@@ -7,7 +8,7 @@ import { renderTrajectoryForDiagnosis, shortenMiddle } from './trajectory-text.j
 
 /** The first sentence of a tool description, cut to `limit` characters. */
 function shortDescription(description: string, limit: number, ellipsis: string): string {
-  const collapsed = description.replace(/\s+/g, ' ').trim();
+  const collapsed = collapseWhitespace(description);
   const sentence = /^(.+?[.!?])(\s|$)/.exec(collapsed)?.[1] ?? collapsed;
   return shortenMiddle(sentence, limit, ellipsis);
 }

@@ -1,11 +1,7 @@
 import { renderTemplate } from '../envs/text-template.js';
+import { collapseWhitespace } from '../envs/whitespace.js';
 import type { ChatMessage } from '../trajectory/message.js';
 import type { DiagnosisTrajectoryFormat } from './prompt-template.js';
-
-/** Collapses runs of white space to one space. */
-function collapse(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
 
 /**
  * Cuts `text` to at most `limit` characters, keeping its beginning (two thirds) and its end (one
@@ -22,7 +18,7 @@ export function shortenMiddle(text: string, limit: number, ellipsis: string): st
 
 /** The rendered lines of one message ('' for a message the format leaves out). */
 function renderMessage(message: ChatMessage, callNames: ReadonlyMap<string, string>, format: DiagnosisTrajectoryFormat, resultCharacters: number): string {
-  const cut = (text: string, limit: number): string => shortenMiddle(collapse(text), limit, format.ellipsis);
+  const cut = (text: string, limit: number): string => shortenMiddle(collapseWhitespace(text), limit, format.ellipsis);
   switch (message.role) {
     case 'system':
       return format.system === null ? '' : renderTemplate(format.system, { content: cut(message.content, format.maxTextCharacters) });
@@ -32,7 +28,7 @@ function renderMessage(message: ChatMessage, callNames: ReadonlyMap<string, stri
       return renderTemplate(format.result, { name: callNames.get(message.tool_call_id) ?? 'tool', content: cut(message.content, resultCharacters) });
     case 'assistant': {
       const lines: string[] = [];
-      const text = collapse(message.content ?? '');
+      const text = collapseWhitespace(message.content ?? '');
       if (text !== '') lines.push(renderTemplate(format.assistant, { content: cut(text, format.maxTextCharacters) }));
       for (const call of message.tool_calls ?? []) {
         lines.push(renderTemplate(format.call, { name: call.function.name, arguments: cut(call.function.arguments, format.maxArgumentCharacters) }));

@@ -1,14 +1,10 @@
 import { renderTemplate } from '../envs/text-template.js';
+import { collapseWhitespace } from '../envs/whitespace.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 import type { RepairTemplate } from './repair-template.js';
 
 /** How a trajectory is rendered inside a repair prompt (the `trajectory` part of a repair template). */
 export type TrajectoryFormat = RepairTemplate['trajectory'];
-
-/** Collapses runs of white space to one space. */
-function collapse(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
 
 /** Cuts `text` to at most `limit` characters, ending with `ellipsis` when cut. */
 export function shorten(text: string, limit: number, ellipsis: string): string {
@@ -25,7 +21,7 @@ function renderStep(trajectory: Trajectory, stepIndex: number, format: Trajector
   const number = stepIndex + 1;
   const lines: string[] = [];
   if (step.kind === 'invalid') {
-    lines.push(renderTemplate(format.invalid, { step: number, error: shorten(collapse(step.error ?? 'unparsable output'), format.maxArgumentCharacters, format.ellipsis) }));
+    lines.push(renderTemplate(format.invalid, { step: number, error: shorten(collapseWhitespace(step.error ?? 'unparsable output'), format.maxArgumentCharacters, format.ellipsis) }));
   }
   if (message?.role !== 'assistant') return lines.join(format.lineSeparator);
   const calls = message.tool_calls ?? [];
@@ -35,16 +31,16 @@ function renderStep(trajectory: Trajectory, stepIndex: number, format: Trajector
     let line = renderTemplate(format.call, {
       step: number,
       name: call.function.name,
-      arguments: shorten(collapse(call.function.arguments), format.maxArgumentCharacters, format.ellipsis),
+      arguments: shorten(collapseWhitespace(call.function.arguments), format.maxArgumentCharacters, format.ellipsis),
     });
     const result = results.find((candidate) => candidate.role === 'tool' && candidate.tool_call_id === call.id);
     if (result?.role === 'tool' && resultCharacters > 0) {
-      line += renderTemplate(format.result, { result: shorten(collapse(result.content), resultCharacters, format.ellipsis) });
+      line += renderTemplate(format.result, { result: shorten(collapseWhitespace(result.content), resultCharacters, format.ellipsis) });
     }
     lines.push(line);
   }
   if (calls.length === 0 && step.kind !== 'invalid') {
-    lines.push(renderTemplate(format.answer, { step: number, answer: shorten(collapse(message.content ?? ''), format.maxArgumentCharacters, format.ellipsis) }));
+    lines.push(renderTemplate(format.answer, { step: number, answer: shorten(collapseWhitespace(message.content ?? ''), format.maxArgumentCharacters, format.ellipsis) }));
   }
   return lines.join(format.lineSeparator);
 }
