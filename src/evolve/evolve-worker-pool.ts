@@ -1,6 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { workerLaunch, type WorkerLaunch } from '../nn/process/worker-launch.js';
 import { TinyCheckpointError } from '../policies/tiny/tiny-policy.js';
 import type { EvolveEvent } from './evolve-event.js';
 import { jobPrerequisites, type EvolveJob } from './evolve-job.js';
@@ -26,22 +25,11 @@ export interface EvolveWorkerPoolOptions {
 }
 
 /** How a worker process is started: its entry module and node's flags for it. */
-export interface EvolveWorkerLaunch {
-  entry: string;
-  execArgv: string[];
-}
+export type EvolveWorkerLaunch = WorkerLaunch;
 
-/**
- * The worker entry next to this module: `evolve-worker.js` when fate runs compiled, or
- * `evolve-worker.ts` when it runs from source (tests, tsx), then with tsx's loader. Node's flags
- * of this process go along (debugger flags excepted, so two processes do not claim one port).
- */
+/** The worker entry next to this module (`evolve-worker.js`, or `.ts` with tsx's loader from source). */
 export function evolveWorkerLaunch(): EvolveWorkerLaunch {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = fileURLToPath(new URL(fromSource ? './evolve-worker.ts' : './evolve-worker.js', import.meta.url));
-  const execArgv = process.execArgv.filter((flag) => !/^--(inspect|debug)/.test(flag));
-  if (fromSource && !execArgv.some((flag) => flag.includes('tsx'))) execArgv.push('--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href);
-  return { entry, execArgv };
+  return workerLaunch(import.meta.url, 'evolve-worker');
 }
 
 const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

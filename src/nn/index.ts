@@ -50,7 +50,8 @@ export { warmupCosineLearningRate, type LearningRateSchedule } from './train/lea
 export { clipByGlobalNorm, globalGradientNorm } from './train/gradient-clipping.js';
 export { biasCorrections, createAdamWState, createAdamWUpdate, type AdamWOptions, type AdamWState } from './train/adamw.js';
 export { chooseBucket, padBatch, type PaddedBatch, type TrainingBatch } from './train/length-buckets.js';
-export { Trainer, type ObjectiveBatch, type TrainerOptions, type TrainingStepReport } from './train/trainer.js';
+export { Trainer, type HostGradient, type ObjectiveBatch, type StepShares, type TrainerOptions, type TrainingStepReport } from './train/trainer.js';
+export { DataParallelTrainer, type DataParallelTrainerOptions } from './train/data-parallel-trainer.js';
 export {
   CHECKPOINT_FILES,
   CheckpointError,

@@ -61,6 +61,30 @@ export interface TrainingStepReport {
   metrics: Record<string, number>;
 }
 
+/** A gradient computed by {@link Trainer.gradientOnHost}, on the host. */
+export interface HostGradient {
+  /** Σ weight_i × gradient_i by parameter name. */
+  gradients: Record<string, Float32Array>;
+  /** Σ weight_i × loss_i. */
+  loss: number;
+  /** Weighted sums of the objective's scalar metrics (`tokens` summed). */
+  metrics: Record<string, number>;
+  /** Positions processed, padding included. */
+  processedTokens: number;
+  /** Scored positions (Σ mask). */
+  scoredTokens: number;
+}
+
+/** The rest of a step computed elsewhere, for {@link Trainer.train}. */
+export interface StepShares {
+  /** Scored tokens of the whole step, every process's micro-batches together. */
+  scoredTokens: number;
+  /** Micro-batches of the whole step. */
+  batches: number;
+  /** The other processes' gradients, weighted by the whole step's totals. */
+  gradients: Promise<HostGradient[]>;
+}
+
 type GradientProgram = CompiledFunction<
   [ModelParameters, DeviceBatch, Record<string, Tensor>],
   [[Tensor, Record<string, Tensor>], ModelParameters]
@@ -114,42 +138,39 @@ export class Trainer {
     return padBatch(batch, this.#options.lengthBuckets, { rows: this.#options.rowsPerBatch, paddingId: this.#options.paddingId });
   }
 
-  /** One optimizer step over one batch or several micro-batches (gradient accumulation). */
-  async train(batches: ObjectiveBatch | ObjectiveBatch[]): Promise<TrainingStepReport> {
+  /**
+   * One optimizer step over one batch or several micro-batches (gradient accumulation). With
+   * `shares`, other processes computed the gradient of the step's other micro-batches
+   * ({@link Trainer.gradientOnHost}, weighted by the same whole-step totals); they are added
+   * before the update, so splitting a step across processes does not change it.
+   */
+  async train(batches: ObjectiveBatch | ObjectiveBatch[], shares?: StepShares): Promise<TrainingStepReport> {
     const started = performance.now();
     const backend = this.#backend;
     const microBatches = Array.isArray(batches) ? batches : [batches];
     if (microBatches.length === 0) throw new Error('train: no batches');
     const padded = microBatches.map((batch) => this.pad(batch));
-    const scoredTokens = padded.reduce((total, batch) => total + batch.scoredTokens, 0);
-    const processedTokens = padded.reduce((total, batch) => total + batch.rows * batch.length, 0);
-
-    let accumulated: TensorRecord | undefined;
-    let loss = 0;
-    const metricTotals: Record<string, number> = {};
-    for (const [index, batch] of padded.entries()) {
-      const weight = scoredTokens > 0 ? batch.scoredTokens / scoredTokens : 1 / padded.length;
-      const device: DeviceBatch = {
-        ids: backend.intTensor(batch.ids, [batch.rows, batch.length]),
-        targets: backend.intTensor(batch.targets, [batch.rows, batch.length]),
-        mask: backend.floatTensor(batch.mask, [batch.rows, batch.length]),
-      };
-      const extra = this.#extraTensors(microBatches[index]!, batch);
-      const [[value, auxiliary], gradients] = this.#gradient(this.#parameters, device, extra);
-      loss += weight * (await backend.readNumber(value));
-      for (const [name, metric] of Object.entries(auxiliary)) {
-        const data = await backend.read(metric);
-        if (data.length === 1) metricTotals[name] = (metricTotals[name] ?? 0) + (name === 'tokens' ? data[0]! : weight * data[0]!);
+    const localScored = padded.reduce((total, batch) => total + batch.scoredTokens, 0);
+    const totals = { scoredTokens: shares?.scoredTokens ?? localScored, batches: shares?.batches ?? padded.length };
+    let { accumulated, loss, metrics, processedTokens } = await this.#accumulate_(microBatches, padded, totals);
+    let scoredTokens = localScored;
+    for (const share of shares ? await shares.gradients : []) {
+      const remote: TensorRecord = {};
+      for (const [name, tensor] of Object.entries(accumulated)) {
+        const values = share.gradients[name];
+        if (values === undefined || values.length !== tensor.shape.reduce((product, size) => product * size, 1)) {
+          throw new Error(`train: a shared gradient lacks parameter ${name} or has the wrong size`);
+        }
+        remote[name] = backend.floatTensor(values, tensor.shape);
       }
-      backend.dispose([device, extra, value, auxiliary]);
-      if (padded.length === 1) accumulated = gradients;
-      else {
-        const weightTensor = backend.scalar(weight);
-        const previous = accumulated ?? this.#zerosLike(gradients);
-        accumulated = this.#accumulate(previous, gradients, weightTensor);
-        backend.dispose([previous, gradients, weightTensor]);
-        await backend.synchronize(accumulated);
-      }
+      const one = backend.scalar(1);
+      const sum = this.#accumulate(accumulated, remote, one);
+      backend.dispose([accumulated, remote, one]);
+      accumulated = sum;
+      loss += share.loss;
+      for (const [name, value] of Object.entries(share.metrics)) metrics[name] = (metrics[name] ?? 0) + value;
+      processedTokens += share.processedTokens;
+      scoredTokens += share.scoredTokens;
     }
 
     const learningRate = warmupCosineLearningRate(this.#step, this.#options.schedule);
@@ -161,8 +182,8 @@ export class Trainer {
       maximumGradientNorm: backend.scalar(this.#options.maximumGradientNorm ?? 1),
       gradientScale: backend.scalar(1),
     };
-    const [parameters, state, norm] = this.#update(this.#parameters, this.#state, accumulated!, scalars);
-    backend.dispose([this.#parameters, this.#state, accumulated!, scalars]);
+    const [parameters, state, norm] = this.#update(this.#parameters, this.#state, accumulated, scalars);
+    backend.dispose([this.#parameters, this.#state, accumulated, scalars]);
     this.#parameters = parameters;
     this.#state = state;
     this.#step++;
@@ -179,8 +200,74 @@ export class Trainer {
       processedTokens,
       seconds,
       tokensPerSecond: processedTokens / seconds,
-      metrics: metricTotals,
+      metrics,
     };
+  }
+
+  /**
+   * The gradient of some of a step's micro-batches with the current parameters, read back to
+   * the host: each micro-batch weighs its scored tokens over the whole step's (`totals`), as in
+   * {@link Trainer.train}, so the coordinating trainer only adds it. No update is made.
+   */
+  async gradientOnHost(batches: ObjectiveBatch[], totals: { scoredTokens: number; batches: number }): Promise<HostGradient> {
+    const padded = batches.map((batch) => this.pad(batch));
+    const { accumulated, loss, metrics, processedTokens } = await this.#accumulate_(batches, padded, totals);
+    const gradients: Record<string, Float32Array> = {};
+    for (const [name, tensor] of Object.entries(accumulated)) {
+      const data = await this.#backend.read(tensor);
+      gradients[name] = data instanceof Float32Array ? data : Float32Array.from(data);
+    }
+    this.#backend.dispose(accumulated);
+    return { gradients, loss, metrics, processedTokens, scoredTokens: padded.reduce((total, batch) => total + batch.scoredTokens, 0) };
+  }
+
+  /** Replaces the parameters (a data-parallel helper takes the coordinator's before each step). */
+  setParameters(values: Map<string, Float32Array>): void {
+    const next: ModelParameters = {};
+    for (const [name, tensor] of Object.entries(this.#parameters)) {
+      const data = values.get(name);
+      if (data === undefined) throw new Error(`setParameters: missing parameter ${name}`);
+      next[name] = this.#backend.floatTensor(data, tensor.shape);
+    }
+    this.#backend.dispose(this.#parameters);
+    this.#parameters = next;
+  }
+
+  /** Σ weight_i × gradient_i over the micro-batches, weight_i = scored_i / totals.scoredTokens (or 1 / totals.batches when nothing is scored). */
+  async #accumulate_(
+    microBatches: ObjectiveBatch[],
+    padded: PaddedBatch[],
+    totals: { scoredTokens: number; batches: number },
+  ): Promise<{ accumulated: TensorRecord; loss: number; metrics: Record<string, number>; processedTokens: number }> {
+    const backend = this.#backend;
+    let accumulated: TensorRecord | undefined;
+    let loss = 0;
+    const metrics: Record<string, number> = {};
+    for (const [index, batch] of padded.entries()) {
+      const weight = totals.scoredTokens > 0 ? batch.scoredTokens / totals.scoredTokens : 1 / totals.batches;
+      const device: DeviceBatch = {
+        ids: backend.intTensor(batch.ids, [batch.rows, batch.length]),
+        targets: backend.intTensor(batch.targets, [batch.rows, batch.length]),
+        mask: backend.floatTensor(batch.mask, [batch.rows, batch.length]),
+      };
+      const extra = this.#extraTensors(microBatches[index]!, batch);
+      const [[value, auxiliary], gradients] = this.#gradient(this.#parameters, device, extra);
+      loss += weight * (await backend.readNumber(value));
+      for (const [name, metric] of Object.entries(auxiliary)) {
+        const data = await backend.read(metric);
+        if (data.length === 1) metrics[name] = (metrics[name] ?? 0) + (name === 'tokens' ? data[0]! : weight * data[0]!);
+      }
+      backend.dispose([device, extra, value, auxiliary]);
+      if (padded.length === 1 && weight === 1) accumulated = gradients;
+      else {
+        const weightTensor = backend.scalar(weight);
+        const previous = accumulated ?? this.#zerosLike(gradients);
+        accumulated = this.#accumulate(previous, gradients, weightTensor);
+        backend.dispose([previous, gradients, weightTensor]);
+        await backend.synchronize(accumulated);
+      }
+    }
+    return { accumulated: accumulated!, loss, metrics, processedTokens: padded.reduce((total, batch) => total + batch.rows * batch.length, 0) };
   }
 
   /** Frees the parameters, optimizer state and compiled programs. */
