@@ -243,6 +243,39 @@ describe('fate serve with a policy that reads messages alone', () => {
   });
 });
 
+/** Records the requests it is asked and answers with a plain message. */
+class RecordingPolicy implements Policy {
+  readonly name = 'recording';
+  readonly requests: PolicyRequest[] = [];
+  async generate(requests: readonly PolicyRequest[]): Promise<PolicyResponse[]> {
+    this.requests.push(...requests);
+    return requests.map(() => ({ message: { role: 'assistant', content: 'ok' } }));
+  }
+}
+
+describe('fate serve passes a request\'s sampling to the policy', () => {
+  it('maps temperature, top_p and max_tokens / max_completion_tokens, top_p 0 as greedy, and leaves an unset request alone', async () => {
+    const policy = new RecordingPolicy();
+    const server = await startServer({ policy, port: 0 });
+    servers.push(server);
+    const client = new OpenAI({ apiKey: 'unused', baseURL: server.url, maxRetries: 0 });
+    const ask = (extra: Record<string, unknown>) => client.chat.completions.create({ model: 'recording', messages: [{ role: 'user', content: 'hi' }], ...extra });
+    await ask({ temperature: 0.3, top_p: 0.9, max_tokens: 20 });
+    await ask({ max_tokens: 20, max_completion_tokens: 12 });
+    await ask({ top_p: 0, temperature: 0.8 });
+    await ask({});
+    expect(policy.requests.map((request) => request.sampling)).toEqual([{ temperature: 0.3, topP: 0.9, maxNewTokens: 20 }, { maxNewTokens: 12 }, { temperature: 0 }, undefined]);
+
+    // An openai: policy sends its settings, and a request's own sampling before them.
+    const remote = OpenAiPolicy.fromSpec(`openai:recording@${server.url}`, `recording@${server.url}`, {});
+    const base: PolicyRequest = { episodeId: 'episode-1', messages: [{ role: 'user', content: 'hi' }], tools: [], entities: [], task: undefined };
+    await remote.generate([base, { ...base, episodeId: 'episode-2', sampling: { temperature: 0.2, maxNewTokens: 7 } }]);
+    const [plain, own] = policy.requests.slice(-2).sort((a, b) => a.episodeId.localeCompare(b.episodeId));
+    expect(plain!.sampling).toEqual({ temperature: 1, topP: 1 });
+    expect(own!.sampling).toEqual({ temperature: 0.2, topP: 1, maxNewTokens: 7 });
+  });
+});
+
 describe('fate serve (the command)', () => {
   it('prints the listening URL, serves, and stops cleanly on SIGINT', async () => {
     const entry = "const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(process.argv.slice(1));";

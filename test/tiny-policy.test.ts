@@ -104,6 +104,40 @@ describe('tiny policy', () => {
     expect(whole.promptTokenCounts.reused).toBe(0);
   }, 300_000);
 
+  it('samples each request with its own temperature, top-p and turn budget, the others with the decoding', async () => {
+    const policy = await TinyPolicy.load(checkpoint, { grammar: 'none', maxNewTokens: 48 });
+    const task = generateTasks({ suite: 'injection', split: 'dev', seed: 0 })[0]!;
+    const request = (episodeId: string, sampling?: { temperature?: number; topP?: number; maxNewTokens?: number }) => ({
+      episodeId,
+      messages: [{ role: 'system' as const, content: task.system }, { role: 'user' as const, content: task.prompt }],
+      tools: [],
+      entities: task.entities,
+      task,
+      ...(sampling ? { sampling } : {}),
+    });
+    const responses = await policy.generate([
+      request('a', { temperature: 0 }),
+      request('b'),
+      request('c', { temperature: 0 }),
+      request('d'),
+      request('e', { maxNewTokens: 6 }),
+      request('f', { maxNewTokens: 500 }),
+    ]);
+    const tokens = responses.map((response) => response.tokenIds!);
+    // Greedy rows do not depend on the episode's sampling stream; sampled rows do.
+    expect(tokens[0]).toEqual(tokens[2]);
+    expect(tokens[1]).not.toEqual(tokens[3]);
+    expect(tokens[4]!.length).toBeLessThanOrEqual(6);
+    // A budget above the policy's own is capped at it.
+    expect(tokens[5]!.length).toBeLessThanOrEqual(48);
+    // A request without sampling gets exactly what it gets alone.
+    const [alone] = await policy.generate([request('b')]);
+    expect(alone!.tokenIds).toEqual(tokens[1]);
+    // Greedy is the likeliest token at every step: its log-probabilities are at least the sampled row's on average.
+    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+    expect(mean(responses[0]!.logProbs!)).toBeGreaterThan(mean(responses[1]!.logProbs!));
+  }, 300_000);
+
   it('names the file when a checkpoint is missing or corrupt', async () => {
     await expect(createPolicy(`tiny:${path.join(checkpoint, 'nope')}`)).rejects.toThrow(UnknownPolicyError);
     const broken = mkdtempSync(path.join(tmpdir(), 'fate-tiny-broken-'));

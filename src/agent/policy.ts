@@ -12,6 +12,22 @@ export interface PolicyRequest {
   tools: OpenAiTool[];
   entities: Entity[];
   task: unknown;
+  /** Per-request sampling (an OpenAI request's `temperature`, `top_p`, `max_tokens`); absent: the policy's own decoding. */
+  sampling?: SamplingOverrides;
+}
+
+/**
+ * Sampling settings one request asks for. A policy that samples honours them where it can (the
+ * embedded policy: temperature, top-p, and a turn budget up to its own); scripted policies
+ * ignore them.
+ */
+export interface SamplingOverrides {
+  /** Softmax temperature; 0 is greedy. */
+  temperature?: number;
+  /** Nucleus sampling mass. */
+  topP?: number;
+  /** Most tokens of the turn. */
+  maxNewTokens?: number;
 }
 
 /** A policy's answer for one request. `error` marks output it could not turn into a message. */

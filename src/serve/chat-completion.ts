@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PolicyRequest, PolicyResponse } from '../agent/policy.js';
+import type { PolicyRequest, PolicyResponse, SamplingOverrides } from '../agent/policy.js';
 import type { FateChoiceExtension } from '../policies/openai/index.js';
 import { taskSchema, type Task } from '../suites/task.js';
 import type { ChatMessage, OpenAiTool } from '../trajectory/message.js';
@@ -66,13 +66,31 @@ function toPolicyRequest(request: ChatCompletionRequest, context: ChatCompletion
     );
   }
   const episodeId = request.fate?.episode_id ?? (request.seed !== undefined && request.seed !== null ? `seed-${request.seed}` : `request-${randomUUID()}`);
+  const sampling = toSampling(request);
   return {
     episodeId,
     messages: request.messages.map(toChatMessage),
     tools: toTools(request),
     entities: request.fate?.entities ?? task?.entities ?? [],
     task,
+    ...(sampling ? { sampling } : {}),
   };
+}
+
+/**
+ * The request's sampling parameters (`max_completion_tokens` before the older `max_tokens`;
+ * `top_p: 0`, which keeps only the likeliest token, as temperature 0); undefined when it sets none.
+ */
+function toSampling(request: ChatCompletionRequest): SamplingOverrides | undefined {
+  const maxNewTokens = request.max_completion_tokens ?? request.max_tokens;
+  const topP = request.top_p ?? undefined;
+  const temperature = topP === 0 ? 0 : (request.temperature ?? undefined);
+  const sampling: SamplingOverrides = {
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(topP !== undefined && topP > 0 ? { topP } : {}),
+    ...(maxNewTokens !== undefined && maxNewTokens !== null ? { maxNewTokens } : {}),
+  };
+  return Object.keys(sampling).length > 0 ? sampling : undefined;
 }
 
 function toChoice(response: PolicyResponse, index: number, logprobs: boolean) {
@@ -108,9 +126,10 @@ function toChoice(response: PolicyResponse, index: number, logprobs: boolean) {
 
 /**
  * Answers one `/v1/chat/completions` body: validates it (throwing {@link ApiError} 400/404 for a
- * bad request), asks the policy for `n` samples, and renders an OpenAI chat completion. Sampling
- * parameters are validated but the served policy decodes with its own settings; `seed` picks the
- * sampling stream when no `fate` extension names the episode.
+ * bad request), asks the policy for `n` samples, and renders an OpenAI chat completion.
+ * `temperature`, `top_p` and `max_tokens` / `max_completion_tokens` go to the policy as
+ * {@link SamplingOverrides} (the embedded policy honours them, its turn budget capping the
+ * tokens); `seed` picks the sampling stream when no `fate` extension names the episode.
  */
 export async function chatCompletion(body: unknown, context: ChatCompletionContext): Promise<object> {
   const parsed = chatCompletionRequestSchema.safeParse(body);

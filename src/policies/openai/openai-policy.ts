@@ -157,12 +157,13 @@ export class OpenAiPolicy implements SamplingPolicy {
       model: this.endpoint.model,
       messages: request.messages,
       ...(request.tools.length > 0 ? { tools: request.tools } : {}),
-      temperature: this.settings.temperature,
-      top_p: this.settings.topP,
+      // A request's own sampling (a client of `fate serve` serving this policy) before the settings.
+      temperature: request.sampling?.temperature ?? this.settings.temperature,
+      top_p: request.sampling?.topP ?? this.settings.topP,
       seed: hashString(`${this.settings.seed}:${request.episodeId}:${turn}`),
       ...(count > 1 ? { n: count } : {}),
       ...(this.settings.logprobs ? { logprobs: true } : {}),
-      ...(this.settings.maxTokens !== undefined ? { max_tokens: this.settings.maxTokens } : {}),
+      ...((request.sampling?.maxNewTokens ?? this.settings.maxTokens) !== undefined ? { max_tokens: request.sampling?.maxNewTokens ?? this.settings.maxTokens } : {}),
       ...(extension ? { fate } : {}),
     };
   }

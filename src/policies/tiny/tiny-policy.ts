@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Policy, PolicyRequest, PolicyResponse } from '../../agent/policy.js';
+import type { Policy, PolicyRequest, PolicyResponse, SamplingOverrides } from '../../agent/policy.js';
 import { projectRoot } from '../../envs/data-file.js';
 import { hashString } from '../../envs/random.js';
 import {
@@ -182,6 +182,46 @@ export class TinyPolicy implements Policy {
 
   async generate(requests: readonly PolicyRequest[]): Promise<PolicyResponse[]> {
     const { rendered, runnable, responses } = promptsWithinContext(requests, this.tokenizer, this.config.maxSequence - this.decoding.maxNewTokens);
+    for (const { sampling, indices } of this.#samplingGroups(requests, runnable)) {
+      await this.#generateGroup(requests, indices, rendered, responses, sampling);
+    }
+    // Episodes not in this call have ended (the agent loop asks for every live episode each turn).
+    if (this.prefixReuse) {
+      const live = new Set(requests.map((request) => request.episodeId));
+      for (const episodeId of this.episodeCaches.keys()) if (!live.has(episodeId)) this.episodeCaches.delete(episodeId);
+    }
+    return responses;
+  }
+
+  /**
+   * The runnable requests grouped by the sampling they get: the policy's decoding, with a
+   * request's own temperature and top-p, and its turn budget capped at the policy's (prompts
+   * were fitted to the context for that budget). Groups keep the order of their first request.
+   */
+  #samplingGroups(requests: readonly PolicyRequest[], runnable: readonly number[]): { sampling: Required<SamplingOverrides>; indices: number[] }[] {
+    const groups = new Map<string, { sampling: Required<SamplingOverrides>; indices: number[] }>();
+    for (const index of runnable) {
+      const asked = requests[index]!.sampling;
+      const sampling = {
+        temperature: asked?.temperature ?? this.decoding.temperature,
+        topP: asked?.topP ?? this.decoding.topP,
+        maxNewTokens: Math.min(asked?.maxNewTokens ?? this.decoding.maxNewTokens, this.decoding.maxNewTokens),
+      };
+      const key = `${sampling.temperature}/${sampling.topP}/${sampling.maxNewTokens}`;
+      const group = groups.get(key) ?? { sampling, indices: [] };
+      group.indices.push(index);
+      groups.set(key, group);
+    }
+    return [...groups.values()];
+  }
+
+  async #generateGroup(
+    requests: readonly PolicyRequest[],
+    runnable: readonly number[],
+    rendered: ReturnType<typeof promptsWithinContext>['rendered'],
+    responses: PolicyResponse[],
+    sampling: Required<SamplingOverrides>,
+  ): Promise<void> {
     for (let start = 0; start < runnable.length; start += this.decoding.batchSize) {
       const chunk = runnable.slice(start, start + this.decoding.batchSize);
       const turns = chunk.map((index) => requests[index]!.messages.filter((message) => message.role === 'assistant').length);
@@ -202,7 +242,7 @@ export class TinyPolicy implements Policy {
           ? chunk.map((index) => new GrammarConstraint(this.tokenizer, template, requests[index]!, rendered[index]!.slotMap.values, this.argumentKinds))
           : undefined;
       const allowedTokens = grammars
-        ? (row: number, generated: readonly number[]) => grammars[row]?.allowed(generated, this.decoding.maxNewTokens - generated.length <= this.decoding.closingMargin)
+        ? (row: number, generated: readonly number[]) => grammars[row]?.allowed(generated, sampling.maxNewTokens - generated.length <= this.decoding.closingMargin)
         : allowed
           ? (row: number) => allowed[row] ?? allowed[0]
           : undefined;
@@ -211,9 +251,9 @@ export class TinyPolicy implements Policy {
         ...(allowedTokens ? { allowedTokens } : {}),
         // Each episode's stream depends only on the seed, the episode and the turn, not on batching.
         rowSeeds: seeds,
-        maxNewTokens: this.decoding.maxNewTokens,
-        temperature: this.decoding.temperature,
-        topP: this.decoding.topP,
+        maxNewTokens: sampling.maxNewTokens,
+        temperature: sampling.temperature,
+        topP: sampling.topP,
         stopTokens: this.stopTokens,
         ...(prefixes ? { prefixes, keepCache: true } : {}),
       });
@@ -228,11 +268,5 @@ export class TinyPolicy implements Policy {
         responses[index] = { message, tokenIds: row.tokens, logProbs: row.logProbabilities };
       });
     }
-    // Episodes not in this call have ended (the agent loop asks for every live episode each turn).
-    if (this.prefixReuse) {
-      const live = new Set(requests.map((request) => request.episodeId));
-      for (const episodeId of this.episodeCaches.keys()) if (!live.has(episodeId)) this.episodeCaches.delete(episodeId);
-    }
-    return responses;
   }
 }
