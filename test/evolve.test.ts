@@ -57,22 +57,17 @@ function withOnly(summary: EvolveSummary, methods: EvolveMethod[]): unknown {
   });
 }
 
+/** A micro-preset run of `methods` from the random checkpoint (resume and test hooks are added per call). */
+function microRun(runDirectory: string, methods: EvolveMethod[], workers: number) {
+  return { presetName: 'micro', preset: micro, policyDirectory: checkpoint, policyName: `tiny:${checkpoint}`, methods, runId: 'micro', runDirectory, workers };
+}
+
 describe('fate evolve', () => {
   let uninterrupted: EvolveSummary;
 
   it('runs every phase of every method and returns summary.json\'s shape', async () => {
     const runDirectory = mkdtempSync(path.join(tmpdir(), 'fate-evolve-run-'));
-    uninterrupted = await runEvolve({
-      presetName: 'micro',
-      preset: micro,
-      policyDirectory: checkpoint,
-      policyName: `tiny:${checkpoint}`,
-      methods: ['fate', 'fate-sft-only', 'scalar-grpo', 'gdpo', 'refusal-sft'],
-      runId: 'micro',
-      runDirectory,
-      resume: false,
-      workers: 1,
-    });
+    uninterrupted = await runEvolve({ ...microRun(runDirectory, ['fate', 'fate-sft-only', 'scalar-grpo', 'gdpo', 'refusal-sft'], 1), resume: false });
     expect(evolveSummarySchema.safeParse(uninterrupted).success).toBe(true);
     expect(uninterrupted.results.map((result) => result.method)).toEqual(['fate', 'fate-sft-only', 'scalar-grpo', 'gdpo', 'refusal-sft']);
     const byMethod = new Map(uninterrupted.results.map((result) => [result.method, result]));
@@ -99,24 +94,15 @@ describe('fate evolve', () => {
 
   it('resumes a run stopped mid-round to the same summary as the uninterrupted run', async () => {
     const runDirectory = mkdtempSync(path.join(tmpdir(), 'fate-evolve-resume-'));
-    const options = {
-      presetName: 'micro',
-      preset: micro,
-      policyDirectory: checkpoint,
-      policyName: `tiny:${checkpoint}`,
-      methods: ['fate', 'fate-sft-only', 'scalar-grpo', 'gdpo', 'refusal-sft'] as const,
-      runId: 'micro',
-      runDirectory,
-      workers: 1,
-    };
+    const options = microRun(runDirectory, ['fate', 'fate-sft-only', 'scalar-grpo', 'gdpo', 'refusal-sft'], 1);
     // Stop after the base evaluations, the shared rollouts and repairs and fate's warmup: in the middle of fate's round 1.
-    await expect(runEvolve({ ...options, methods: [...options.methods], resume: false, stopAfterPhases: 5 })).rejects.toThrow(EvolveInterrupted);
+    await expect(runEvolve({ ...options, resume: false, stopAfterPhases: 5 })).rejects.toThrow(EvolveInterrupted);
     const ledger = PhaseLedger.open(runDirectory);
     expect(ledger.has('fate/round-1/supervised')).toBe(true);
     expect(ledger.has('fate/round-1/policy-optimization')).toBe(false);
     // Stopping again later (inside another method) and resuming twice still lands on the same result.
-    await expect(runEvolve({ ...options, methods: [...options.methods], resume: true, stopAfterPhases: 4 })).rejects.toThrow(EvolveInterrupted);
-    const resumed = await runEvolve({ ...options, methods: [...options.methods], resume: true });
+    await expect(runEvolve({ ...options, resume: true, stopAfterPhases: 4 })).rejects.toThrow(EvolveInterrupted);
+    const resumed = await runEvolve({ ...options, resume: true });
     expect(withoutTimes(resumed)).toEqual(withoutTimes(uninterrupted));
   }, 900_000);
 
@@ -125,18 +111,7 @@ describe('fate evolve', () => {
     const runDirectory = mkdtempSync(path.join(tmpdir(), 'fate-evolve-workers-'));
     const events: EvolveEvent[] = [];
     const methods: EvolveMethod[] = ['fate-sft-only', 'gdpo', 'refusal-sft'];
-    const parallel = await runEvolve({
-      presetName: 'micro',
-      preset: micro,
-      policyDirectory: checkpoint,
-      policyName: `tiny:${checkpoint}`,
-      methods,
-      runId: 'micro',
-      runDirectory,
-      resume: false,
-      workers: 2,
-      onEvent: (event) => events.push(event),
-    });
+    const parallel = await runEvolve({ ...microRun(runDirectory, methods, 2), resume: false, onEvent: (event) => events.push(event) });
     expect(withoutTimes(parallel)).toEqual(withOnly(uninterrupted, methods));
     const done = events.filter((event) => event.kind === 'phase-done').map((event) => event.label);
     expect(done).toContain('shared · round 1 · repairs');
@@ -153,16 +128,7 @@ describe('fate evolve', () => {
 
   it('resumes with two workers a run whose worker stopped, restarting jobs whose heap filled up, to the same summary', async () => {
     const runDirectory = mkdtempSync(path.join(tmpdir(), 'fate-evolve-workers-resume-'));
-    const options = {
-      presetName: 'micro',
-      preset: micro,
-      policyDirectory: checkpoint,
-      policyName: `tiny:${checkpoint}`,
-      methods: ['fate', 'scalar-grpo'] as EvolveMethod[],
-      runId: 'micro',
-      runDirectory,
-      workers: 2,
-    };
+    const options = microRun(runDirectory, ['fate', 'scalar-grpo'], 2);
     // Base and shared have two phases each; the first method worker to reach three (fate has four) stops the pool.
     await expect(runEvolve({ ...options, resume: false, stopAfterPhases: 3 })).rejects.toThrow(EvolveInterrupted);
     const ledger = PhaseLedger.open(runDirectory);
@@ -181,7 +147,7 @@ describe('fate evolve', () => {
   it('stops every worker and throws the one-line error of the worker that failed', async () => {
     const runDirectory = mkdtempSync(path.join(tmpdir(), 'fate-evolve-workers-fail-'));
     const missing = path.join(runDirectory, 'no-checkpoint');
-    const run = runEvolve({ presetName: 'micro', preset: micro, policyDirectory: missing, policyName: `tiny:${missing}`, methods: ['fate', 'gdpo'], runId: 'micro', runDirectory, resume: false, workers: 2 });
+    const run = runEvolve({ ...microRun(runDirectory, ['fate', 'gdpo'], 2), policyDirectory: missing, policyName: `tiny:${missing}`, resume: false });
     const error = await run.then(
       () => null,
       (thrown: unknown) => thrown,
