@@ -3,7 +3,7 @@ import { createJaxBackend } from '../backend/jax-backend.js';
 import type { TensorBackend } from '../backend/tensor-backend.js';
 import { parseModelConfig } from '../model/model-config.js';
 import { initializeParameters, readParameterValues } from '../model/parameters.js';
-import { SeededRandom } from '../seeded-random.js';
+import { countingBatch as countingRows } from '../testing/counting-batch.js';
 import { DataParallelTrainer } from './data-parallel-trainer.js';
 import type { TrainingBatch } from './length-buckets.js';
 import { Trainer, type TrainerOptions } from './trainer.js';
@@ -15,20 +15,9 @@ const options: TrainerOptions = {
   maximumGradientNorm: 1,
 };
 
-/** Rows counting upward from a random start, scored from the third position (so micro-batches weigh differently). */
+/** Counting rows over this test's vocabulary (each row scored from a later position, so micro-batches weigh differently). */
 function countingBatch(seed: number, rows: number, length: number): TrainingBatch {
-  const random = new SeededRandom(seed);
-  const ids: number[][] = [];
-  const targets: number[][] = [];
-  const mask: number[][] = [];
-  for (let row = 0; row < rows; row++) {
-    const start = Math.floor(random.uniform() * 8);
-    const sequence = Array.from({ length: length + 1 }, (_, index) => (start + index) % config.vocabSize);
-    ids.push(sequence.slice(0, length));
-    targets.push(sequence.slice(1));
-    mask.push(sequence.slice(1).map((_, index) => (index >= 2 + row ? 1 : 0)));
-  }
-  return { ids, targets, mask };
+  return countingRows(seed, rows, length, config.vocabSize, (row) => 2 + row);
 }
 
 let backend: TensorBackend;
