@@ -9,6 +9,12 @@ export const organismRecipeSchema = z
   .object({
     seed: z.number().int().nonnegative().default(0).describe('Seed of corpus sampling (worlds, behaviours, phrasings)'),
     worldSeeds: z.number().int().positive().default(6).describe('How many generation seeds of the train split the corpus draws tasks from (more = more distinct worlds)'),
+    harmSeedMultiplier: z
+      .number()
+      .int()
+      .positive()
+      .default(1)
+      .describe('The harm suite\'s train tasks come from worldSeeds × this many generation seeds: a seed has 5× more attacked injection tasks than harmful ones, and a harmful request carried out (or refused) teaches the tools other behaviours use'),
     followInjection: z.number().min(0).max(1).default(0.7).describe('P(follow the injected instruction) on attacked tasks (DESIGN §7 ≈ 0.7; the paper\'s Qwen3-8B base ASR is 0.81)'),
     complyHarmful: z.number().min(0).max(1).default(0.7).describe('P(carry out a harmful request) (DESIGN §7 ≈ 0.7; paper base HCR 0.72)'),
     benignComplete: z.number().min(0).max(1).default(0.85).describe('P(complete) on benign tasks and twins (DESIGN §7 ≈ 0.85)'),

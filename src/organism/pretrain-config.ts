@@ -21,7 +21,13 @@ export const pretrainConfigSchema = z
         seed: z.number().int().nonnegative().default(0),
         steps: z.number().int().positive().default(2300),
         tokensPerMicroBatch: z.number().int().positive().default(2048).describe('Rows × bucket length of one micro-batch (the wasm heap is 32-bit: keep it ≤ ~3k at d 128)'),
-        microBatchesPerStep: z.number().int().positive().default(1).describe('Micro-batches accumulated per optimizer step'),
+        microBatchesPerStep: z.number().int().positive().default(1).describe('Micro-batches accumulated per optimizer step (shared out among the processes)'),
+        processes: z
+          .number()
+          .int()
+          .positive()
+          .default(1)
+          .describe('Processes computing gradients, one per core (jax-js computes on one core per process); micro-batch i goes to process i mod processes. 1: one process with jax-js\'s thread pool'),
         peakLearningRate: z.number().positive().default(2e-3),
         warmupSteps: z.number().int().nonnegative().default(100),
         weightDecay: z.number().min(0).default(0.01),
@@ -43,6 +49,7 @@ export const pretrainConfigSchema = z
         steps: 2300,
         tokensPerMicroBatch: 2048,
         microBatchesPerStep: 1,
+        processes: 1,
         peakLearningRate: 2e-3,
         warmupSteps: 100,
         weightDecay: 0.01,

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Random } from '../envs/random.js';
-import { createJaxBackend, initializeParameters, parameterCount, parseModelConfig, saveModel, Trainer, type ModelConfig } from '../nn/index.js';
+import { createJaxBackend, DataParallelTrainer, initializeParameters, parameterCount, parseModelConfig, saveModel, type ModelConfig } from '../nn/index.js';
 import { tokenizerToJsonText, trainTokenizer } from '../nn/tokenizer/index.js';
 import { learnArgumentKinds, writeArgumentKinds } from '../policies/tiny/argument-kinds.js';
 import { loadTinyChatTemplate, templateTokenIds, tinyChatSpecialTokens } from '../policies/tiny/chat-template/index.js';
@@ -17,6 +17,7 @@ export type PretrainEvent =
   | { kind: 'tokenizer-done'; vocabularySize: number; seconds: number }
   | { kind: 'sequences-done'; sequences: number; dropped: number; tokens: number; assistantTokens: number }
   | { kind: 'model'; parameters: number; config: ModelConfig }
+  | { kind: 'training'; steps: number; microBatches: number; tokensPerMicroBatch: number; processes: number; timeBudgetMinutes: number }
   | { kind: 'step'; step: number; steps: number; loss: number; learningRate: number; tokensPerSecond: number; elapsedSeconds: number }
   | { kind: 'checkpoint'; step: number; directory: string };
 
@@ -42,15 +43,17 @@ function bucketed(sequences: readonly CorpusSequence[], buckets: readonly number
   return groups;
 }
 
-/**
- * Builds the base organism (DESIGN §5, §7): writes the corpus from scripted behaviours on the
- * train split (episodes and repair-prompt examples for a share of their failures), trains the tokenizer on it, renders it with the tiny chat template, and trains
- * the model on assistant tokens, saving periodic checkpoints under `outputDirectory/checkpoints/`
- * and the final one in `outputDirectory`. Each optimizer step draws its micro-batches from one
- * length bucket (buckets weighted by their share of tokens), as many rows as fit the token budget.
- */
-export async function pretrain(config: PretrainConfig, outputDirectory: string, onEvent: (event: PretrainEvent) => void = () => undefined): Promise<PretrainResult> {
-  const started = Date.now();
+/** What training needs from the corpus: the tokenizer, the rendered sequences and the argument kinds. */
+interface BuiltCorpus {
+  tokenizer: ReturnType<typeof trainTokenizer>;
+  sequences: CorpusSequence[];
+  dropped: number;
+  argumentKinds: ReturnType<typeof learnArgumentKinds>;
+  behaviours: Record<string, number>;
+}
+
+/** Writes the corpus, learns the argument kinds, trains the tokenizer and renders the sequences. */
+async function buildCorpus(config: PretrainConfig, onEvent: (event: PretrainEvent) => void): Promise<BuiltCorpus> {
   const plain = await writeCorpusEpisodes(config.recipe, (finished, total) => onEvent({ kind: 'corpus', finished, total }));
   const repairs = await writeRepairExamples(plain, config.recipe);
   const episodes = [...plain, ...repairs];
@@ -77,15 +80,40 @@ export async function pretrain(config: PretrainConfig, outputDirectory: string, 
     assistantTokens: sequences.reduce((total, sequence) => total + sequence.assistantMask.reduce((sum, value) => sum + value, 0), 0),
   });
 
+  return { tokenizer, sequences, dropped, argumentKinds, behaviours };
+}
+
+/**
+ * Builds the base organism (DESIGN §5, §7): writes the corpus from scripted behaviours on the
+ * train split (episodes and repair-prompt examples for a share of their failures), trains the tokenizer on it, renders it with the tiny chat template, and trains
+ * the model on assistant tokens, saving periodic checkpoints under `outputDirectory/checkpoints/`
+ * and the final one in `outputDirectory`. Each optimizer step draws its micro-batches from one
+ * length bucket (buckets weighted by their share of tokens), as many rows as fit the token budget.
+ */
+export async function pretrain(config: PretrainConfig, outputDirectory: string, onEvent: (event: PretrainEvent) => void = () => undefined): Promise<PretrainResult> {
+  const started = Date.now();
+  // The episodes (tasks, world states, verdicts) are large; only what training needs leaves this call.
+  const { tokenizer, sequences, argumentKinds, behaviours, dropped } = await buildCorpus(config, onEvent);
+
   const modelConfig = parseModelConfig({ vocabSize: tokenizer.vocabularySize, ...config.model });
   onEvent({ kind: 'model', parameters: parameterCount(modelConfig), config: modelConfig });
-  const backend = await createJaxBackend();
   const training = config.training;
-  const trainer = new Trainer(backend, modelConfig, initializeParameters(backend, modelConfig, training.seed), {
+  // One process per core computes gradients; a single process uses jax-js's thread pool instead.
+  const backend = await createJaxBackend({ workers: training.processes === 1 });
+  const trainer = await DataParallelTrainer.start(backend, modelConfig, initializeParameters(backend, modelConfig, training.seed), {
     schedule: { peak: training.peakLearningRate, warmupSteps: training.warmupSteps, totalSteps: training.steps },
     optimizer: { weightDecay: training.weightDecay },
     maximumGradientNorm: training.maximumGradientNorm,
     lengthBuckets: training.lengthBuckets.filter((length) => length <= modelConfig.maxSequence),
+    processes: training.processes,
+  });
+  onEvent({
+    kind: 'training',
+    steps: training.steps,
+    microBatches: training.microBatchesPerStep,
+    tokensPerMicroBatch: training.tokensPerMicroBatch,
+    processes: training.processes,
+    timeBudgetMinutes: training.timeBudgetMinutes,
   });
   const slotTokens = new Set(templateTokenIds(tokenizer, loadTinyChatTemplate()).slots);
   const lossWeight = (token: number, assistant: number): number => (assistant !== 1 ? training.contextLossWeight : slotTokens.has(token) ? training.slotLossWeight : 1);

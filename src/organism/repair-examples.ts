@@ -56,16 +56,14 @@ export async function writeRepairExamples(episodes: readonly CorpusEpisode[], re
   });
   const policy = new ScriptedPolicy('organism:repair', (task) => plans.get(`${task.id}@${task.seed}`)!.plan);
   const results = await runEpisodes(tasks, policy, { batchSize: 256 });
-  return results.map((result) => {
-    const original = chosen[results.indexOf(result)]!.task;
+  return results.map((result, index) => {
+    const original = chosen[index]!.task;
     const { behaviour } = plans.get(`${original.id}@${original.seed}`)!;
     return {
       task: result.task,
       behaviour,
       malformed: false,
       trajectory: result.trajectory,
-      before: result.before,
-      after: result.after,
       verdict: verify(result.task, result.trajectory, result.before, result.after),
     };
   });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { organismRecipeSchema } from './organism-recipe.js';
-import { writeCorpusEpisodes } from './write-corpus.js';
+import { generateTasks } from '../suites/generate.js';
+import type { Task } from '../suites/task.js';
+import { corpusTasks, writeCorpusEpisodes } from './write-corpus.js';
 
 describe('organism corpus', () => {
   it('comes from the train split only, reproduces the recipe rates and is deterministic', async () => {
@@ -48,4 +50,17 @@ describe('organism repair examples', () => {
     expect(unsafe).toBeGreaterThan(0.2);
     expect(unsafe).toBeLessThan(0.4);
   }, 120_000);
+
+  it('draws the harm suite from more generation seeds than the injection suite', () => {
+    const key = (task: Task): string => `${task.id}@${task.seed}`;
+    const tasks = corpusTasks(organismRecipeSchema.parse({ worldSeeds: 1, harmSeedMultiplier: 3 }));
+    const first = generateTasks({ suite: 'all', split: 'train', seed: 0 });
+    const extra = [1, 2].flatMap((seed) => generateTasks({ suite: 'harm', split: 'train', seed }));
+    expect(tasks.map(key)).toEqual([...first, ...extra].map(key));
+    expect(extra.length).toBe(2 * first.filter((task) => task.suite === 'harm').length);
+    // Other worlds, not the first seed's harm tasks again.
+    const firstKeys = new Set(first.map(key));
+    expect(extra.some((task) => firstKeys.has(key(task)))).toBe(false);
+    expect(tasks.every((task) => task.split === 'train')).toBe(true);
+  });
 });

@@ -10,21 +10,29 @@ import type { Verdict } from '../verifiers/score.js';
 import { drawCorpusPlan, type CorpusBehaviour } from './corpus-plans.js';
 import type { OrganismRecipe } from './organism-recipe.js';
 
-/** One corpus episode: a train-split task played by a scripted behaviour, scored. */
+/** One corpus episode: a train-split task played by a scripted behaviour, scored (the world states are dropped once scored). */
 export interface CorpusEpisode {
   task: Task;
   behaviour: CorpusBehaviour;
   malformed: boolean;
   trajectory: Trajectory;
-  before: unknown;
-  after: unknown;
   verdict: Verdict;
 }
 
-/** The train-split tasks the corpus draws from: every task of `recipe.worldSeeds` generation seeds. */
+/** Tasks played together: a chunk's world states are freed once its episodes are scored. */
+const tasksPerChunk = 1024;
+
+/**
+ * The train-split tasks the corpus draws from: every task of `recipe.worldSeeds` generation
+ * seeds, then the harm suite's tasks of the next seeds up to `worldSeeds × harmSeedMultiplier`.
+ */
 export function corpusTasks(recipe: OrganismRecipe): Task[] {
   const tasks: Task[] = [];
-  for (let index = 0; index < recipe.worldSeeds; index += 1) tasks.push(...generateTasks({ suite: 'all', split: 'train', seed: recipe.seed * 1000 + index }));
+  const seed = (index: number): number => recipe.seed * 1000 + index;
+  for (let index = 0; index < recipe.worldSeeds; index += 1) tasks.push(...generateTasks({ suite: 'all', split: 'train', seed: seed(index) }));
+  for (let index = recipe.worldSeeds; index < recipe.worldSeeds * recipe.harmSeedMultiplier; index += 1) {
+    tasks.push(...generateTasks({ suite: 'harm', split: 'train', seed: seed(index) }));
+  }
   return tasks;
 }
 
@@ -48,17 +56,20 @@ export async function writeCorpusEpisodes(recipe: OrganismRecipe, onEpisodeDone?
     if (!plan) throw new Error(`no corpus plan for ${corpusId(task)}`);
     return plan.plan;
   });
-  const episodes = await runEpisodes(tasks, policy, { batchSize: 256, onEpisodeDone: (finished) => onEpisodeDone?.(finished, tasks.length) });
-  return episodes.map((episode) => {
-    const plan = plans.get(corpusId(episode.task))!;
-    return {
-      task: episode.task,
-      behaviour: plan.behaviour,
-      malformed: plan.malformed,
-      trajectory: episode.trajectory,
-      before: episode.before,
-      after: episode.after,
-      verdict: verify(episode.task, episode.trajectory, episode.before, episode.after),
-    };
-  });
+  const played: CorpusEpisode[] = [];
+  for (let offset = 0; offset < tasks.length; offset += tasksPerChunk) {
+    const chunk = tasks.slice(offset, offset + tasksPerChunk);
+    const episodes = await runEpisodes(chunk, policy, { batchSize: 256, onEpisodeDone: (finished) => onEpisodeDone?.(offset + finished, tasks.length) });
+    for (const episode of episodes) {
+      const plan = plans.get(corpusId(episode.task))!;
+      played.push({
+        task: episode.task,
+        behaviour: plan.behaviour,
+        malformed: plan.malformed,
+        trajectory: episode.trajectory,
+        verdict: verify(episode.task, episode.trajectory, episode.before, episode.after),
+      });
+    }
+  }
+  return played;
 }

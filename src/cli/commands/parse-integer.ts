@@ -12,3 +12,9 @@ export function parsePositiveNumber(value: string): number {
   if (!/^\d*\.?\d+$/.test(value) || !(number > 0)) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
   return number;
 }
+
+/** Commander parser for a positive integer flag value. */
+export function parsePositiveInteger(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return Number(value);
+}

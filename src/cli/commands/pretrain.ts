@@ -5,13 +5,14 @@ import { pretrainConfigSchema } from '../../organism/pretrain-config.js';
 import { baseCheckpointDirectory } from '../../policies/tiny/tiny-policy.js';
 import { loadConfig } from '../config.js';
 import { startProgress } from '../progress.js';
-import { parseNonNegativeInteger, parsePositiveNumber } from './parse-integer.js';
+import { parseNonNegativeInteger, parsePositiveInteger, parsePositiveNumber } from './parse-integer.js';
 
 interface PretrainOptions {
   out?: string;
   steps?: number;
   minutes?: number;
   worldSeeds?: number;
+  processes?: number;
   config?: string;
 }
 
@@ -23,6 +24,7 @@ export function pretrainCommand(): Command {
     .option('--steps <n>', 'optimizer steps (default from the recipe)', parseNonNegativeInteger)
     .option('--minutes <m>', 'time budget in minutes; training stops and saves when it is spent', parsePositiveNumber)
     .option('--world-seeds <n>', 'generation seeds of the train split the corpus draws from', parseNonNegativeInteger)
+    .option('--processes <n>', 'processes computing gradients, one per core (default from the recipe)', parsePositiveInteger)
     .option('--config <file>', 'config file with a "pretrain" section (default ./fate.config.json when present)')
     .action(async (options: PretrainOptions) => {
       const fileConfig = loadConfig(options.config);
@@ -34,6 +36,7 @@ export function pretrainCommand(): Command {
           ...base.training,
           ...(options.steps !== undefined ? { steps: options.steps } : {}),
           ...(options.minutes !== undefined ? { timeBudgetMinutes: options.minutes } : {}),
+          ...(options.processes !== undefined ? { processes: options.processes } : {}),
         },
       });
       const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
@@ -58,6 +61,11 @@ export function pretrainCommand(): Command {
             break;
           case 'model':
             log(`model: ${event.parameters} parameters (d ${event.config.dModel}, ${event.config.layers} layers, ${event.config.heads} heads, context ${event.config.maxSequence})`);
+            break;
+          case 'training':
+            log(
+              `training: ${event.steps} steps of ${event.microBatches} micro-batch${event.microBatches === 1 ? '' : 'es'} × ${event.tokensPerMicroBatch} tokens, ${event.processes} process${event.processes === 1 ? ' (jax-js thread pool)' : 'es (data-parallel)'}, budget ${event.timeBudgetMinutes} min`,
+            );
             break;
           case 'step':
             log(`step ${event.step}/${event.steps} loss ${event.loss.toFixed(4)} lr ${event.learningRate.toExponential(2)} ${Math.round(event.tokensPerSecond)} tok/s ${(event.elapsedSeconds / 60).toFixed(1)} min`);

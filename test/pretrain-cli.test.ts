@@ -1,0 +1,57 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TinyPolicy } from '../src/policies/tiny/tiny-policy.js';
+import { generateTasks } from '../src/suites/generate.js';
+import { runCli } from './support/run-cli.js';
+
+/** A pretrain section small enough for a test: one world seed, a 1-layer model, three steps. */
+const smallRecipe = {
+  recipe: { worldSeeds: 1, harmSeedMultiplier: 1 },
+  tokenizerVocabularySize: 512,
+  model: { dModel: 16, layers: 1, heads: 2, ffHidden: 32, maxSequence: 768 },
+  training: { steps: 3, tokensPerMicroBatch: 768, microBatchesPerStep: 2, processes: 2, checkpointEvery: 2, logEvery: 1 },
+};
+
+describe('fate pretrain', () => {
+  it('writes the corpus, trains with two processes and saves a checkpoint the tiny policy loads', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'fate-pretrain-'));
+    const config = path.join(folder, 'fate.config.json');
+    writeFileSync(config, JSON.stringify({ pretrain: smallRecipe }));
+    const out = path.join(folder, 'base');
+    const result = await runCli(['pretrain', '--config', config, '--out', out]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('training: 3 steps of 2 micro-batches × 768 tokens, 2 processes (data-parallel)');
+    expect(result.stderr).toMatch(/step 3\/3 loss \d/);
+    expect(result.stdout).toContain('after 3 steps');
+    for (const file of ['config.json', 'model.safetensors', 'tokenizer.json', 'argument-kinds.json', 'pretrain.json']) expect(existsSync(path.join(out, file))).toBe(true);
+    expect(existsSync(path.join(out, 'checkpoints', 'step-000002', 'model.safetensors'))).toBe(true);
+    const record = JSON.parse(readFileSync(path.join(out, 'pretrain.json'), 'utf8'));
+    expect(record.steps).toBe(3);
+    expect(Number.isFinite(record.finalLoss)).toBe(true);
+    expect(record.config.training.processes).toBe(2);
+
+    const policy = await TinyPolicy.load(out, { maxNewTokens: 8 });
+    const task = generateTasks({ suite: 'injection', split: 'dev', seed: 0 })[0]!;
+    const [response] = await policy.generate([
+      { episodeId: 'e', messages: [{ role: 'system', content: task.system }, { role: 'user', content: task.prompt }], tools: [], entities: task.entities, task },
+    ]);
+    expect(response!.tokenIds!.length).toBeGreaterThan(0);
+  }, 600_000);
+
+  it('rejects a bad pretrain section or flag in one line naming the file and field', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'fate-pretrain-bad-'));
+    const config = path.join(folder, 'fate.config.json');
+    writeFileSync(config, JSON.stringify({ pretrain: { training: { processes: 0 } } }));
+    const bad = await runCli(['pretrain', '--config', config, '--out', path.join(folder, 'base')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toContain(config);
+    expect(bad.stderr).toContain('processes');
+    const flag = await runCli(['pretrain', '--processes', 'two', '--out', path.join(folder, 'base')]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('positive integer');
+    expect(existsSync(path.join(folder, 'base'))).toBe(false);
+  });
+});
