@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pretrain } from '../src/organism/pretrain.js';
+import { pretrainConfigSchema } from '../src/organism/pretrain-config.js';
 import { TinyPolicy } from '../src/policies/tiny/tiny-policy.js';
 import { generateTasks } from '../src/suites/generate.js';
 import { runCli } from './support/run-cli.js';
@@ -11,24 +13,28 @@ const smallRecipe = {
   recipe: { worldSeeds: 1, harmSeedMultiplier: 1 },
   tokenizerVocabularySize: 512,
   model: { dModel: 16, layers: 1, heads: 2, ffHidden: 32, maxSequence: 768 },
-  training: { steps: 3, tokensPerMicroBatch: 768, microBatchesPerStep: 2, processes: 2, checkpointEvery: 2, logEvery: 1 },
+  training: { steps: 4, tokensPerMicroBatch: 768, microBatchesPerStep: 2, processes: 2, checkpointEvery: 2, logEvery: 1 },
 };
 
 describe('fate pretrain', () => {
+  let uninterrupted = '';
+
   it('writes the corpus, trains with two processes and saves a checkpoint the tiny policy loads', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'fate-pretrain-'));
     const config = path.join(folder, 'fate.config.json');
     writeFileSync(config, JSON.stringify({ pretrain: smallRecipe }));
     const out = path.join(folder, 'base');
+    uninterrupted = out;
     const result = await runCli(['pretrain', '--config', config, '--out', out]);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('training: 3 steps of 2 micro-batches × 768 tokens, 2 processes (data-parallel)');
-    expect(result.stderr).toMatch(/step 3\/3 loss \d/);
-    expect(result.stdout).toContain('after 3 steps');
+    expect(result.stderr).toContain('training: 4 steps of 2 micro-batches × 768 tokens, 2 processes (data-parallel)');
+    expect(result.stderr).toMatch(/step 4\/4 loss \d/);
+    expect(result.stdout).toContain('after 4 steps');
     for (const file of ['config.json', 'model.safetensors', 'tokenizer.json', 'argument-kinds.json', 'pretrain.json']) expect(existsSync(path.join(out, file))).toBe(true);
     expect(existsSync(path.join(out, 'checkpoints', 'step-000002', 'model.safetensors'))).toBe(true);
+    expect(existsSync(path.join(out, 'checkpoints', 'step-000002', 'optimizer.safetensors'))).toBe(true);
     const record = JSON.parse(readFileSync(path.join(out, 'pretrain.json'), 'utf8'));
-    expect(record.steps).toBe(3);
+    expect(record.steps).toBe(4);
     expect(Number.isFinite(record.finalLoss)).toBe(true);
     expect(record.config.training.processes).toBe(2);
 
@@ -38,6 +44,36 @@ describe('fate pretrain', () => {
       { episodeId: 'e', messages: [{ role: 'system', content: task.system }, { role: 'user', content: task.prompt }], tools: [], entities: task.entities, task },
     ]);
     expect(response!.tokenIds!.length).toBeGreaterThan(0);
+  }, 600_000);
+
+  it('resumes a run stopped after its last checkpoint to the same weights as the run that was not stopped', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'fate-pretrain-resume-'));
+    const config = path.join(folder, 'fate.config.json');
+    writeFileSync(config, JSON.stringify({ pretrain: smallRecipe }));
+    const out = path.join(folder, 'base');
+    // Stopped during step 4: the checkpoint of step 2 is the last one; step 3's work is lost.
+    const stopped = await pretrain(pretrainConfigSchema.parse(smallRecipe), out, () => undefined, { stopAfterSteps: 3 });
+    expect(stopped).toMatchObject({ interrupted: true, steps: 3 });
+    expect(existsSync(path.join(out, 'model.safetensors'))).toBe(false);
+    const resumed = await runCli(['pretrain', '--config', config, '--out', out, '--resume']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain('(step 2)');
+    expect(resumed.stderr).not.toMatch(/step [12]\/4 loss/);
+    expect(readFileSync(path.join(out, 'model.safetensors'))).toEqual(readFileSync(path.join(uninterrupted, 'model.safetensors')));
+    expect(JSON.parse(readFileSync(path.join(out, 'pretrain.json'), 'utf8')).resumedFrom).toBe('step-000002');
+
+    // Another recipe, or a folder without a run, is refused in one line naming the file.
+    writeFileSync(config, JSON.stringify({ pretrain: { ...smallRecipe, training: { ...smallRecipe.training, steps: 6 } } }));
+    const changed = await runCli(['pretrain', '--config', config, '--out', out, '--resume']);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr.trim().split('\n')).toHaveLength(1);
+    expect(changed.stderr).toContain('training.steps = 4');
+    const empty = await runCli(['pretrain', '--out', path.join(folder, 'nothing'), '--resume']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('pretrain-run.json: not found');
+    const noOut = await runCli(['pretrain', '--resume']);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toContain('--resume needs --out');
   }, 600_000);
 
   it('rejects a bad pretrain section or flag in one line naming the file and field', async () => {

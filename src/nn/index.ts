@@ -52,6 +52,7 @@ export { biasCorrections, createAdamWState, createAdamWUpdate, type AdamWOptions
 export { chooseBucket, padBatch, type PaddedBatch, type TrainingBatch } from './train/length-buckets.js';
 export { Trainer, type HostGradient, type ObjectiveBatch, type StepShares, type TrainerOptions, type TrainingStepReport } from './train/trainer.js';
 export { DataParallelTrainer, type DataParallelTrainerOptions } from './train/data-parallel-trainer.js';
+export { loadOptimizerState, OPTIMIZER_STATE_FILE, saveOptimizerState, type HostOptimizerState } from './checkpoint/optimizer-state.js';
 export {
   CHECKPOINT_FILES,
   CheckpointError,

@@ -1,12 +1,24 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Random } from '../envs/random.js';
-import { createJaxBackend, DataParallelTrainer, initializeParameters, parameterCount, parseModelConfig, saveModel, type ModelConfig } from '../nn/index.js';
+import {
+  createJaxBackend,
+  DataParallelTrainer,
+  initializeParameters,
+  loadCheckpoint,
+  loadOptimizerState,
+  parameterCount,
+  parseModelConfig,
+  saveModel,
+  saveOptimizerState,
+  type ModelConfig,
+} from '../nn/index.js';
 import { tokenizerToJsonText, trainTokenizer } from '../nn/tokenizer/index.js';
 import { learnArgumentKinds, writeArgumentKinds } from '../policies/tiny/argument-kinds.js';
 import { loadTinyChatTemplate, templateTokenIds, tinyChatSpecialTokens } from '../policies/tiny/chat-template/index.js';
 import { corpusSequences, corpusTexts, type CorpusSequence } from './corpus-sequences.js';
 import type { PretrainConfig } from './pretrain-config.js';
+import { PretrainResumeError, recordPretrainRun, resumableCheckpoint } from './pretrain-resume.js';
 import { writeRepairExamples } from './repair-examples.js';
 import { writeCorpusEpisodes } from './write-corpus.js';
 
@@ -19,7 +31,16 @@ export type PretrainEvent =
   | { kind: 'model'; parameters: number; config: ModelConfig }
   | { kind: 'training'; steps: number; microBatches: number; tokensPerMicroBatch: number; processes: number; timeBudgetMinutes: number }
   | { kind: 'step'; step: number; steps: number; loss: number; learningRate: number; tokensPerSecond: number; elapsedSeconds: number }
-  | { kind: 'checkpoint'; step: number; directory: string };
+  | { kind: 'checkpoint'; step: number; directory: string }
+  | { kind: 'resumed'; step: number; directory: string };
+
+/** Options of {@link pretrain} beyond the recipe. */
+export interface PretrainOptions {
+  /** Continue the run in the output folder from its latest checkpoint (see `pretrain-resume.ts`). */
+  resume?: boolean;
+  /** Test hook: stop (without the final save) once this many steps are done, as if killed. */
+  stopAfterSteps?: number;
+}
 
 /** What {@link pretrain} produced. */
 export interface PretrainResult {
@@ -27,6 +48,8 @@ export interface PretrainResult {
   steps: number;
   finalLoss: number;
   seconds: number;
+  /** True when the `stopAfterSteps` hook stopped it before the end. */
+  interrupted: boolean;
 }
 
 /** Groups sequences by the smallest length bucket that holds them. */
@@ -90,8 +113,18 @@ async function buildCorpus(config: PretrainConfig, onEvent: (event: PretrainEven
  * and the final one in `outputDirectory`. Each optimizer step draws its micro-batches from one
  * length bucket (buckets weighted by their share of tokens), as many rows as fit the token budget.
  */
-export async function pretrain(config: PretrainConfig, outputDirectory: string, onEvent: (event: PretrainEvent) => void = () => undefined): Promise<PretrainResult> {
+export async function pretrain(
+  config: PretrainConfig,
+  outputDirectory: string,
+  onEvent: (event: PretrainEvent) => void = () => undefined,
+  options: PretrainOptions = {},
+): Promise<PretrainResult> {
   const started = Date.now();
+  const resumeFrom = options.resume ? resumableCheckpoint(outputDirectory, config) : undefined;
+  if (!resumeFrom) {
+    await mkdir(outputDirectory, { recursive: true });
+    await recordPretrainRun(outputDirectory, config);
+  }
   // The episodes (tasks, world states, verdicts) are large; only what training needs leaves this call.
   const { tokenizer, sequences, argumentKinds, behaviours, dropped } = await buildCorpus(config, onEvent);
 
@@ -122,43 +155,64 @@ export async function pretrain(config: PretrainConfig, outputDirectory: string, 
   const totalWeight = weights.reduce((total, weight) => total + weight, 0);
   const random = new Random(training.seed).fork('batches');
   const tokenizerJson = tokenizerToJsonText(tokenizer);
-  const deadline = started + training.timeBudgetMinutes * 60_000;
-  let loss = Number.NaN;
-  let step = 0;
-  while (step < training.steps && Date.now() < deadline) {
+  const drawStep = () => {
     let draw = random.next() * totalWeight;
     let groupIndex = 0;
     while (groupIndex < groups.length - 1 && draw >= weights[groupIndex]!) draw -= weights[groupIndex++]!;
     const [length, group] = groups[groupIndex]!;
     const rowCount = Math.max(1, Math.floor(training.tokensPerMicroBatch / length));
-    const microBatches = Array.from({ length: training.microBatchesPerStep }, () => {
-      const rows = Array.from({ length: rowCount }, () => random.pick(group));
-      return {
-        ids: rows.map((row) => row.tokenIds.slice(0, -1)),
-        targets: rows.map((row) => row.tokenIds.slice(1)),
-        mask: rows.map((row) => row.assistantMask.slice(1).map((assistant, index) => lossWeight(row.tokenIds[index + 1]!, assistant))),
-      };
-    });
-    const report = await trainer.train(microBatches);
-    step = report.step;
-    loss = report.loss;
-    if (step % training.logEvery === 0 || step === 1) {
-      onEvent({ kind: 'step', step, steps: training.steps, loss, learningRate: report.learningRate, tokensPerSecond: report.tokensPerSecond, elapsedSeconds: (Date.now() - started) / 1000 });
+    return Array.from({ length: training.microBatchesPerStep }, () => Array.from({ length: rowCount }, () => random.pick(group)));
+  };
+  const microBatch = (rows: CorpusSequence[]) => ({
+    ids: rows.map((row) => row.tokenIds.slice(0, -1)),
+    targets: rows.map((row) => row.tokenIds.slice(1)),
+    mask: rows.map((row) => row.assistantMask.slice(1).map((assistant, index) => lossWeight(row.tokenIds[index + 1]!, assistant))),
+  });
+  try {
+    let step = 0;
+    if (resumeFrom) {
+      const checkpoint = await loadCheckpoint(resumeFrom);
+      if (checkpoint.tokenizerJson !== tokenizerJson) {
+        throw new PretrainResumeError(`${path.join(resumeFrom, 'tokenizer.json')}: differs from the tokenizer this recipe trains; the corpus is not the run's`);
+      }
+      if (JSON.stringify(checkpoint.config) !== JSON.stringify(modelConfig)) {
+        throw new PretrainResumeError(`${path.join(resumeFrom, 'config.json')}: differs from the model this recipe builds`);
+      }
+      const state = await loadOptimizerState(resumeFrom, modelConfig);
+      trainer.restore(checkpoint.values, state);
+      // The batches of the steps already taken are drawn again, so the next ones are the run's.
+      for (step = 0; step < state.step; step++) drawStep();
+      onEvent({ kind: 'resumed', step, directory: resumeFrom });
     }
-    if (step % training.checkpointEvery === 0) {
-      const directory = path.join(outputDirectory, 'checkpoints', `step-${String(step).padStart(6, '0')}`);
-      await saveModel(backend, directory, modelConfig, trainer.parameters, tokenizerJson);
-      await writeArgumentKinds(directory, argumentKinds);
-      onEvent({ kind: 'checkpoint', step, directory });
+    const deadline = started + training.timeBudgetMinutes * 60_000;
+    let loss = Number.NaN;
+    while (step < training.steps && Date.now() < deadline) {
+      if (options.stopAfterSteps !== undefined && step >= options.stopAfterSteps) {
+        return { directory: outputDirectory, steps: step, finalLoss: loss, seconds: (Date.now() - started) / 1000, interrupted: true };
+      }
+      const report = await trainer.train(drawStep().map(microBatch));
+      step = report.step;
+      loss = report.loss;
+      if (step % training.logEvery === 0 || step === 1) {
+        onEvent({ kind: 'step', step, steps: training.steps, loss, learningRate: report.learningRate, tokensPerSecond: report.tokensPerSecond, elapsedSeconds: (Date.now() - started) / 1000 });
+      }
+      if (step % training.checkpointEvery === 0) {
+        const directory = path.join(outputDirectory, 'checkpoints', `step-${String(step).padStart(6, '0')}`);
+        await saveModel(backend, directory, modelConfig, trainer.parameters, tokenizerJson);
+        await writeArgumentKinds(directory, argumentKinds);
+        // Written last: a checkpoint counts as resumable only once it is complete.
+        await saveOptimizerState(directory, modelConfig, await trainer.readOptimizerState());
+        onEvent({ kind: 'checkpoint', step, directory });
+      }
     }
+    await saveModel(backend, outputDirectory, modelConfig, trainer.parameters, tokenizerJson);
+    await writeArgumentKinds(outputDirectory, argumentKinds);
+    await writeFile(
+      path.join(outputDirectory, 'pretrain.json'),
+      `${JSON.stringify({ config, steps: step, finalLoss: loss, seconds: (Date.now() - started) / 1000, behaviours, sequences: sequences.length, dropped, ...(resumeFrom ? { resumedFrom: path.basename(resumeFrom) } : {}) }, null, 2)}\n`,
+    );
+    return { directory: outputDirectory, steps: step, finalLoss: loss, seconds: (Date.now() - started) / 1000, interrupted: false };
+  } finally {
+    trainer.dispose();
   }
-  await saveModel(backend, outputDirectory, modelConfig, trainer.parameters, tokenizerJson);
-  await mkdir(outputDirectory, { recursive: true });
-  await writeArgumentKinds(outputDirectory, argumentKinds);
-  await writeFile(
-    path.join(outputDirectory, 'pretrain.json'),
-    `${JSON.stringify({ config, steps: step, finalLoss: loss, seconds: (Date.now() - started) / 1000, behaviours, sequences: sequences.length, dropped }, null, 2)}\n`,
-  );
-  trainer.dispose();
-  return { directory: outputDirectory, steps: step, finalLoss: loss, seconds: (Date.now() - started) / 1000 };
 }

@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { pretrain } from '../../organism/pretrain.js';
+import { pretrain, type PretrainEvent } from '../../organism/pretrain.js';
+import { PretrainResumeError } from '../../organism/pretrain-resume.js';
 import { pretrainConfigSchema } from '../../organism/pretrain-config.js';
 import { baseCheckpointDirectory } from '../../policies/tiny/tiny-policy.js';
 import { loadConfig } from '../config.js';
 import { startProgress } from '../progress.js';
+import { UserError } from '../user-error.js';
 import { parseNonNegativeInteger, parsePositiveInteger, parsePositiveNumber } from './parse-integer.js';
 
 interface PretrainOptions {
@@ -13,6 +15,7 @@ interface PretrainOptions {
   minutes?: number;
   worldSeeds?: number;
   processes?: number;
+  resume?: boolean;
   config?: string;
 }
 
@@ -25,6 +28,7 @@ export function pretrainCommand(): Command {
     .option('--minutes <m>', 'time budget in minutes; training stops and saves when it is spent', parsePositiveNumber)
     .option('--world-seeds <n>', 'generation seeds of the train split the corpus draws from', parseNonNegativeInteger)
     .option('--processes <n>', 'processes computing gradients, one per core (default from the recipe)', parsePositiveInteger)
+    .option('--resume', 'continue the run in --out from its latest checkpoint (same recipe; --minutes and --processes may change)')
     .option('--config <file>', 'config file with a "pretrain" section (default ./fate.config.json when present)')
     .action(async (options: PretrainOptions) => {
       const fileConfig = loadConfig(options.config);
@@ -39,11 +43,12 @@ export function pretrainCommand(): Command {
           ...(options.processes !== undefined ? { processes: options.processes } : {}),
         },
       });
+      if (options.resume && options.out === undefined) throw new UserError('--resume needs --out DIR, the folder of the run to continue');
       const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
       const output = path.resolve(options.out ?? path.join(fileConfig.runsDirectory ?? 'runs', `pretrain-${stamp}`));
       let corpusProgress: ReturnType<typeof startProgress> | undefined;
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
-      const result = await pretrain(config, output, (event) => {
+      const onEvent = (event: PretrainEvent): void => {
         switch (event.kind) {
           case 'corpus':
             corpusProgress ??= startProgress('corpus episodes', event.total);
@@ -73,7 +78,14 @@ export function pretrainCommand(): Command {
           case 'checkpoint':
             log(`checkpoint: ${path.relative(process.cwd(), event.directory)}`);
             break;
+          case 'resumed':
+            log(`resumed: ${path.relative(process.cwd(), event.directory)} (step ${event.step})`);
+            break;
         }
+      };
+      const result = await pretrain(config, output, onEvent, { resume: options.resume === true }).catch((error: unknown) => {
+        if (error instanceof PretrainResumeError) throw new UserError(error.message);
+        throw error;
       });
       process.stdout.write(`base checkpoint: ${path.relative(process.cwd(), result.directory)} after ${result.steps} steps, loss ${result.finalLoss.toFixed(4)}, ${(result.seconds / 60).toFixed(1)} min\n`);
     });

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJaxBackend } from '../backend/jax-backend.js';
 import type { TensorBackend } from '../backend/tensor-backend.js';
 import { parseModelConfig } from '../model/model-config.js';
-import { initializeParameters } from '../model/parameters.js';
+import { initialParameterValues, initializeParameters } from '../model/parameters.js';
 import { forwardLogits } from '../model/transformer.js';
 import { CheckpointError, loadCheckpoint, loadModel, saveModel } from './checkpoint.js';
+import { loadOptimizerState, saveOptimizerState } from './optimizer-state.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
 const config = parseModelConfig({ vocabSize: 20, dModel: 8, layers: 2, heads: 2, ffHidden: 16, maxSequence: 16 });
@@ -44,6 +45,27 @@ describe('safetensors', () => {
     expect(decoded.metadata).toEqual({ note: 'x' });
     expect(decoded.tensors.get('a')).toEqual(tensors.get('a'));
     expect(decoded.tensors.get('b')).toEqual(tensors.get('b'));
+    // Bytes inside a larger buffer (as a Node Buffer from readFile often is) decode the same.
+    const pooled = Buffer.concat([Buffer.from('padding!'), Buffer.from(bytes)]).subarray(8);
+    expect(decodeSafetensors(pooled, 'file.safetensors').tensors.get('a')).toEqual(tensors.get('a'));
+  });
+});
+
+describe('optimizer state', () => {
+  it('round-trips the moments and the step, and names the file when it does not fit the model', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'fate-optimizer-'));
+    const values = initialParameterValues(config, 2);
+    const squares = new Map([...values].map(([name, data]) => [name, data.map((value) => value * value)]));
+    await saveOptimizerState(directory, config, { step: 7, firstMoment: values, secondMoment: squares });
+    const loaded = await loadOptimizerState(directory, config);
+    expect(loaded.step).toBe(7);
+    for (const [name, data] of values) {
+      expect(loaded.firstMoment.get(name)).toEqual(data);
+      expect(loaded.secondMoment.get(name)).toEqual(squares.get(name));
+    }
+    const other = { ...config, dModel: config.dModel * 2 };
+    await expect(loadOptimizerState(directory, other)).rejects.toThrow(/optimizer\.safetensors: tensor first_moment\.\S+ is F32/);
+    await expect(loadOptimizerState(join(directory, 'none'), config)).rejects.toThrow(/optimizer\.safetensors: not found/);
   });
 });
 

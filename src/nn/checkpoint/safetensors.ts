@@ -108,7 +108,8 @@ export function decodeSafetensors(bytes: Uint8Array, fileName: string): Safetens
       fail(`tensor ${name}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes, shape [${shape.join(', ')}] needs ${elements * BYTES_PER_ELEMENT[dtype]}`);
     }
     if (end > dataLength) fail(`truncated data: tensor ${name} ends at byte ${end} of a ${dataLength}-byte data section`);
-    const slice = bytes.slice(headerEnd + begin, headerEnd + end);
+    // A copy with its own buffer (Uint8Array's slice: a Node Buffer's own slice is a view into a shared pool).
+    const slice = Uint8Array.prototype.slice.call(bytes, headerEnd + begin, headerEnd + end);
     const data = dtype === 'F32' ? new Float32Array(slice.buffer) : new Int32Array(slice.buffer);
     if (!isLittleEndian()) readLittleEndian(data, new DataView(slice.buffer));
     tensors.set(name, { dtype, shape, data });

@@ -10,6 +10,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { TensorBackend } from '../backend/tensor-backend.js';
+import type { HostOptimizerState } from '../checkpoint/optimizer-state.js';
 import type { ModelConfig } from '../model/model-config.js';
 import { readParameterValues, type ModelParameters } from '../model/parameters.js';
 import { workerLaunch } from '../process/worker-launch.js';
@@ -177,6 +178,17 @@ export class DataParallelTrainer {
     // The workers must have their requests before this process's own computation holds the event loop.
     await Promise.all(requests.map((request) => request.sent));
     return this.#trainer.train(shares[0]!, { ...totals, gradients: remote });
+  }
+
+  /** The optimizer's moments and step count on the host (see {@link Trainer.readOptimizerState}). */
+  readOptimizerState(): Promise<HostOptimizerState> {
+    return this.#trainer.readOptimizerState();
+  }
+
+  /** Continues from saved parameters and optimizer state (the workers get the parameters with each step). */
+  restore(parameters: Map<string, Float32Array>, state: HostOptimizerState): void {
+    this.#trainer.setParameters(parameters);
+    this.#trainer.restoreOptimizerState(state);
   }
 
   /** Stops the workers and frees the parameters, optimizer state and programs. */

@@ -8,6 +8,7 @@
  * the step's gradient (N = Σ n_i), so splitting a batch does not change the update.
  */
 import type { CompiledFunction, Tensor, TensorBackend, TensorRecord } from '../backend/tensor-backend.js';
+import type { HostOptimizerState } from '../checkpoint/optimizer-state.js';
 import { batchLoss, maskedNegativeLogLikelihood, type DeviceBatch, type Objective } from '../model/loss.js';
 import type { ModelConfig } from '../model/model-config.js';
 import type { ModelParameters } from '../model/parameters.js';
@@ -268,6 +269,36 @@ export class Trainer {
       }
     }
     return { accumulated: accumulated!, loss, metrics, processedTokens: padded.reduce((total, batch) => total + batch.rows * batch.length, 0) };
+  }
+
+  /** The optimizer's moments and step count, read back to the host (for a resumable checkpoint). */
+  async readOptimizerState(): Promise<HostOptimizerState> {
+    const read = async (record: TensorRecord): Promise<Map<string, Float32Array>> => {
+      const values = new Map<string, Float32Array>();
+      for (const [name, tensor] of Object.entries(record)) {
+        const data = await this.#backend.read(tensor);
+        values.set(name, data instanceof Float32Array ? data : Float32Array.from(data));
+      }
+      return values;
+    };
+    return { step: this.#step, firstMoment: await read(this.#state.firstMoment), secondMoment: await read(this.#state.secondMoment) };
+  }
+
+  /** Continues from a saved optimizer state: its moments and step count replace the current ones. */
+  restoreOptimizerState(state: HostOptimizerState): void {
+    const upload = (values: Map<string, Float32Array>): TensorRecord => {
+      const record: TensorRecord = {};
+      for (const [name, tensor] of Object.entries(this.#parameters)) {
+        const data = values.get(name);
+        if (data === undefined) throw new Error(`restoreOptimizerState: missing moment for ${name}`);
+        record[name] = this.#backend.floatTensor(data, tensor.shape);
+      }
+      return record;
+    };
+    const next = { firstMoment: upload(state.firstMoment), secondMoment: upload(state.secondMoment) };
+    this.#backend.dispose(this.#state);
+    this.#state = next;
+    this.#step = state.step;
   }
 
   /** Frees the parameters, optimizer state and compiled programs. */
