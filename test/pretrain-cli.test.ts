@@ -28,7 +28,7 @@ describe('fate pretrain', () => {
     const result = await runCli(['pretrain', '--config', config, '--out', out]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('training: 4 steps of 2 micro-batches × 768 tokens, 2 processes (data-parallel)');
-    expect(result.stderr).toMatch(/step 4\/4 loss \d/);
+    expect(result.stderr).toMatch(/step 4\/4 loss \d.* tok\/s \(mean \d+\)/);
     expect(result.stdout).toContain('after 4 steps');
     for (const file of ['config.json', 'model.safetensors', 'tokenizer.json', 'argument-kinds.json', 'pretrain.json']) expect(existsSync(path.join(out, file))).toBe(true);
     expect(existsSync(path.join(out, 'checkpoints', 'step-000002', 'model.safetensors'))).toBe(true);
@@ -36,6 +36,7 @@ describe('fate pretrain', () => {
     const record = JSON.parse(readFileSync(path.join(out, 'pretrain.json'), 'utf8'));
     expect(record.steps).toBe(4);
     expect(Number.isFinite(record.finalLoss)).toBe(true);
+    expect(record.trainingTokensPerSecond).toBeGreaterThan(0);
     expect(record.config.training.processes).toBe(2);
 
     const policy = await TinyPolicy.load(out, { maxNewTokens: 8 });

@@ -30,7 +30,18 @@ export type PretrainEvent =
   | { kind: 'sequences-done'; sequences: number; dropped: number; tokens: number; assistantTokens: number }
   | { kind: 'model'; parameters: number; config: ModelConfig }
   | { kind: 'training'; steps: number; microBatches: number; tokensPerMicroBatch: number; processes: number; timeBudgetMinutes: number }
-  | { kind: 'step'; step: number; steps: number; loss: number; learningRate: number; tokensPerSecond: number; elapsedSeconds: number }
+  | {
+      kind: 'step';
+      step: number;
+      steps: number;
+      loss: number;
+      learningRate: number;
+      /** This step's positions (padding included) per second. */
+      tokensPerSecond: number;
+      /** Positions per second of training so far in this invocation (steps' own time, not the checkpoints'). */
+      averageTokensPerSecond: number;
+      elapsedSeconds: number;
+    }
   | { kind: 'checkpoint'; step: number; directory: string }
   | { kind: 'resumed'; step: number; directory: string };
 
@@ -186,6 +197,7 @@ export async function pretrain(
     }
     const deadline = started + training.timeBudgetMinutes * 60_000;
     let loss = Number.NaN;
+    const trained = { tokens: 0, seconds: 0 };
     while (step < training.steps && Date.now() < deadline) {
       if (options.stopAfterSteps !== undefined && step >= options.stopAfterSteps) {
         return { directory: outputDirectory, steps: step, finalLoss: loss, seconds: (Date.now() - started) / 1000, interrupted: true };
@@ -193,8 +205,19 @@ export async function pretrain(
       const report = await trainer.train(drawStep().map(microBatch));
       step = report.step;
       loss = report.loss;
+      trained.tokens += report.processedTokens;
+      trained.seconds += report.seconds;
       if (step % training.logEvery === 0 || step === 1) {
-        onEvent({ kind: 'step', step, steps: training.steps, loss, learningRate: report.learningRate, tokensPerSecond: report.tokensPerSecond, elapsedSeconds: (Date.now() - started) / 1000 });
+        onEvent({
+          kind: 'step',
+          step,
+          steps: training.steps,
+          loss,
+          learningRate: report.learningRate,
+          tokensPerSecond: report.tokensPerSecond,
+          averageTokensPerSecond: trained.tokens / trained.seconds,
+          elapsedSeconds: (Date.now() - started) / 1000,
+        });
       }
       if (step % training.checkpointEvery === 0) {
         const directory = path.join(outputDirectory, 'checkpoints', `step-${String(step).padStart(6, '0')}`);
@@ -209,7 +232,7 @@ export async function pretrain(
     await writeArgumentKinds(outputDirectory, argumentKinds);
     await writeFile(
       path.join(outputDirectory, 'pretrain.json'),
-      `${JSON.stringify({ config, steps: step, finalLoss: loss, seconds: (Date.now() - started) / 1000, behaviours, sequences: sequences.length, dropped, ...(resumeFrom ? { resumedFrom: path.basename(resumeFrom) } : {}) }, null, 2)}\n`,
+      `${JSON.stringify({ config, steps: step, finalLoss: loss, seconds: (Date.now() - started) / 1000, behaviours, sequences: sequences.length, dropped, trainingTokensPerSecond: Math.round(trained.tokens / trained.seconds), ...(resumeFrom ? { resumedFrom: path.basename(resumeFrom) } : {}) }, null, 2)}\n`,
     );
     return { directory: outputDirectory, steps: step, finalLoss: loss, seconds: (Date.now() - started) / 1000, interrupted: false };
   } finally {

@@ -73,7 +73,9 @@ export function pretrainCommand(): Command {
             );
             break;
           case 'step':
-            log(`step ${event.step}/${event.steps} loss ${event.loss.toFixed(4)} lr ${event.learningRate.toExponential(2)} ${Math.round(event.tokensPerSecond)} tok/s ${(event.elapsedSeconds / 60).toFixed(1)} min`);
+            log(
+              `step ${event.step}/${event.steps} loss ${event.loss.toFixed(4)} lr ${event.learningRate.toExponential(2)} ${Math.round(event.tokensPerSecond)} tok/s (mean ${Math.round(event.averageTokensPerSecond)}) ${(event.elapsedSeconds / 60).toFixed(1)} min`,
+            );
             break;
           case 'checkpoint':
             log(`checkpoint: ${path.relative(process.cwd(), event.directory)}`);
