@@ -1,5 +1,17 @@
+import { parseModelConfig } from '../model/model-config.js';
 import { SeededRandom } from '../seeded-random.js';
 import type { TrainingBatch } from '../train/length-buckets.js';
+import type { TrainerOptions } from '../train/trainer.js';
+
+/** The trainer tests' model: 24 tokens, 2 layers of width 16, context 16. */
+export const countingModelConfig = parseModelConfig({ vocabSize: 24, dModel: 16, layers: 2, heads: 2, ffHidden: 32, maxSequence: 16 });
+
+/** The trainer tests' options: a short warmup + cosine, buckets 8 and 16, clipping at 1. */
+export const countingTrainerOptions: TrainerOptions = {
+  schedule: { peak: 1e-2, warmupSteps: 2, totalSteps: 60 },
+  lengthBuckets: [8, 16],
+  maximumGradientNorm: 1,
+};
 
 /**
  * Rows counting upward (mod `vocabularySize`) from a seeded start below 8: a pattern a tiny
@@ -9,7 +21,7 @@ export function countingBatch(
   seed: number,
   rows: number,
   length: number,
-  vocabularySize: number,
+  vocabularySize: number = countingModelConfig.vocabSize,
   firstScored: (row: number) => number = () => 2,
 ): TrainingBatch {
   const random = new SeededRandom(seed);

@@ -1,24 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createJaxBackend } from '../backend/jax-backend.js';
 import type { TensorBackend } from '../backend/tensor-backend.js';
-import { parseModelConfig } from '../model/model-config.js';
 import { initializeParameters, readParameterValues } from '../model/parameters.js';
-import { countingBatch as countingRows } from '../testing/counting-batch.js';
+import { countingBatch as countingRows, countingModelConfig, countingTrainerOptions } from '../testing/counting-batch.js';
 import { DataParallelTrainer } from './data-parallel-trainer.js';
-import type { TrainingBatch } from './length-buckets.js';
-import { Trainer, type TrainerOptions } from './trainer.js';
+import { Trainer } from './trainer.js';
 
-const config = parseModelConfig({ vocabSize: 24, dModel: 16, layers: 2, heads: 2, ffHidden: 32, maxSequence: 16 });
-const options: TrainerOptions = {
-  schedule: { peak: 1e-2, warmupSteps: 2, totalSteps: 60 },
-  lengthBuckets: [8, 16],
-  maximumGradientNorm: 1,
-};
+const config = countingModelConfig;
+const options = countingTrainerOptions;
 
-/** Counting rows over this test's vocabulary (each row scored from a later position, so micro-batches weigh differently). */
-function countingBatch(seed: number, rows: number, length: number): TrainingBatch {
-  return countingRows(seed, rows, length, config.vocabSize, (row) => 2 + row);
-}
+/** Counting rows, each scored from a later position, so micro-batches weigh differently. */
+const countingBatch = (seed: number, rows: number, length: number) => countingRows(seed, rows, length, undefined, (row) => 2 + row);
 
 let backend: TensorBackend;
 beforeAll(async () => {

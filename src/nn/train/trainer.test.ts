@@ -1,25 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createJaxBackend } from '../backend/jax-backend.js';
 import type { TensorBackend } from '../backend/tensor-backend.js';
-import { parseModelConfig } from '../model/model-config.js';
 import { initializeParameters, readParameterValues } from '../model/parameters.js';
-import { countingBatch as countingRows } from '../testing/counting-batch.js';
+import { countingBatch, countingModelConfig, countingTrainerOptions } from '../testing/counting-batch.js';
 import { globalGradientNorm, clipByGlobalNorm } from './gradient-clipping.js';
 import { warmupCosineLearningRate } from './learning-rate-schedule.js';
-import { padBatch, type TrainingBatch } from './length-buckets.js';
-import { Trainer, type TrainerOptions } from './trainer.js';
+import { padBatch } from './length-buckets.js';
+import { Trainer } from './trainer.js';
 
-const config = parseModelConfig({ vocabSize: 24, dModel: 16, layers: 2, heads: 2, ffHidden: 32, maxSequence: 16 });
-const options: TrainerOptions = {
-  schedule: { peak: 1e-2, warmupSteps: 2, totalSteps: 60 },
-  lengthBuckets: [8, 16],
-  maximumGradientNorm: 1,
-};
-
-/** Counting rows over this test's vocabulary. */
-function countingBatch(seed: number, rows: number, length: number): TrainingBatch {
-  return countingRows(seed, rows, length, config.vocabSize);
-}
+const config = countingModelConfig;
+const options = countingTrainerOptions;
 
 let backend: TensorBackend;
 beforeAll(async () => {
