@@ -153,7 +153,7 @@ export class Trainer {
     const padded = microBatches.map((batch) => this.pad(batch));
     const localScored = padded.reduce((total, batch) => total + batch.scoredTokens, 0);
     const totals = { scoredTokens: shares?.scoredTokens ?? localScored, batches: shares?.batches ?? padded.length };
-    let { accumulated, loss, metrics, processedTokens } = await this.#accumulate_(microBatches, padded, totals);
+    let { accumulated, loss, metrics, processedTokens } = await this.#accumulateGradients(microBatches, padded, totals);
     let scoredTokens = localScored;
     for (const share of shares ? await shares.gradients : []) {
       const remote: TensorRecord = {};
@@ -212,7 +212,7 @@ export class Trainer {
    */
   async gradientOnHost(batches: ObjectiveBatch[], totals: { scoredTokens: number; batches: number }): Promise<HostGradient> {
     const padded = batches.map((batch) => this.pad(batch));
-    const { accumulated, loss, metrics, processedTokens } = await this.#accumulate_(batches, padded, totals);
+    const { accumulated, loss, metrics, processedTokens } = await this.#accumulateGradients(batches, padded, totals);
     const gradients: Record<string, Float32Array> = {};
     for (const [name, tensor] of Object.entries(accumulated)) {
       const data = await this.#backend.read(tensor);
@@ -235,7 +235,7 @@ export class Trainer {
   }
 
   /** Σ weight_i × gradient_i over the micro-batches, weight_i = scored_i / totals.scoredTokens (or 1 / totals.batches when nothing is scored). */
-  async #accumulate_(
+  async #accumulateGradients(
     microBatches: ObjectiveBatch[],
     padded: PaddedBatch[],
     totals: { scoredTokens: number; batches: number },
