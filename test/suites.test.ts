@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { domains } from '../src/envs/registry.js';
 import { attackTemplates } from '../src/suites/injection/attack.js';
-import { injectionGoal } from '../src/suites/injection/catalog.js';
+import { harmBehaviours } from '../src/suites/harm/generate.js';
+import { injectionCatalog, injectionDomainNames, injectionGoal } from '../src/suites/injection/catalog.js';
+import type { Phrasing } from '../src/suites/phrasing.js';
 import { generateTasks } from '../src/suites/generate.js';
 import { splits } from '../src/suites/split.js';
 import { taskSchema, type Task } from '../src/suites/task.js';
@@ -32,18 +34,38 @@ describe('suites', () => {
     }
   });
 
-  it('splits by template family: nothing of test or dev is seen in train', () => {
+  it('splits by phrasing family: every task kind is in every split, and no dev or test wording, attack or goal phrasing is seen in train', () => {
     const families = (tasks: Task[]) => new Set(tasks.map((task) => task.family));
     const attacks = (tasks: Task[]) => new Set(tasks.flatMap((task) => (task.injection ? [task.injection.attackId] : [])));
     const phrasings = (tasks: Task[]) => new Set(tasks.flatMap((task) => (task.injection ? [`${task.injection.goalId}#${task.injection.goalPhrasing}`] : [])));
     for (const held of ['dev', 'test'] as const) {
-      for (const family of families(bySplit[held])) expect(families(bySplit.train).has(family), family).toBe(false);
+      expect(families(bySplit[held])).toEqual(families(bySplit.train));
       for (const attack of attacks(bySplit[held])) expect(attacks(bySplit.train).has(attack), attack).toBe(false);
       for (const phrasing of phrasings(bySplit[held])) expect(phrasings(bySplit.train).has(phrasing), phrasing).toBe(false);
+      const trainPrompts = new Set(bySplit.train.map((task) => task.prompt));
+      for (const task of bySplit[held]) expect(trainPrompts.has(task.prompt), task.id).toBe(false);
     }
     for (const task of splits.flatMap((split) => bySplit[split])) {
+      expect(task.id.split('/')[1]).toBe(task.split);
       if (!task.injection) continue;
       expect(injectionGoal(task.injection.goalId).phrasings[task.injection.goalPhrasing]?.split).toBe(task.split);
+    }
+    // The request wordings themselves: a dev or test phrasing is never a train phrasing of its task kind, even up to case and spacing.
+    const normalise = (text: string): string => text.toLowerCase().replace(/\s+/g, ' ').trim();
+    const lists: { owner: string; phrasings: Phrasing[] }[] = [
+      ...injectionDomainNames.flatMap((domain) => injectionCatalog[domain].userTasks.map((template) => ({ owner: template.id, phrasings: injectionCatalog[domain].phrasings(template.id) }))),
+      ...harmBehaviours().flatMap((behaviour) => [
+        { owner: `${behaviour.id} harmful`, phrasings: behaviour.harmful.phrasings },
+        { owner: `${behaviour.id} benign`, phrasings: behaviour.benign.phrasings },
+      ]),
+    ];
+    expect(lists).toHaveLength(48 + 80);
+    for (const { owner, phrasings: list } of lists) {
+      const train = new Set(list.filter((phrasing) => phrasing.split === 'train').map((phrasing) => normalise(phrasing.text)));
+      const held = list.filter((phrasing) => phrasing.split !== 'train').map((phrasing) => normalise(phrasing.text));
+      expect(held.length, owner).toBeGreaterThanOrEqual(2);
+      for (const text of held) expect(train.has(text), `${owner}: ${text}`).toBe(false);
+      expect(new Set(held).size, owner).toBe(held.length);
     }
   });
 

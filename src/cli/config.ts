@@ -18,9 +18,10 @@ export const configSchema = z
     pretrain: pretrainConfigSchema.optional().describe('Recipe of `fate pretrain` (see src/organism/pretrain-config.ts)'),
     suites: z
       .object({
-        benignPerTemplate: z.number().int().positive().describe('Benign instances per user-task template (default 4)').optional(),
-        attackedPerCombination: z.number().int().positive().describe('Attacked instances per template × goal × attack (default 1)').optional(),
-        harmInstancesPerBehaviour: z.number().int().positive().describe('Instances per harm behaviour and twin (default 3)').optional(),
+        benignPerTemplate: z.number().int().positive().describe('Benign instances per user-task template, every split (default: train 4, dev and test 1)').optional(),
+        attackedPerCombination: z.number().int().positive().describe('Attacked instances per template × goal × attack taken (default 1)').optional(),
+        goalsPerAttack: z.number().int().positive().nullable().describe('Injection goals per template × attack, cycled; null = every goal (default: train null, dev and test 1)').optional(),
+        harmInstancesPerBehaviour: z.number().int().positive().describe('Instances per harm behaviour and twin, every split (default: train 3, dev and test 1)').optional(),
         maxSteps: z.number().int().positive().describe('Step limit of an injection-suite episode (default 12)').optional(),
       })
       .strict()

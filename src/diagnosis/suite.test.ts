@@ -8,6 +8,7 @@ import type { Task } from '../suites/task.js';
 import { apportionBehaviours, assignDiagnosisBehaviours, diagnosisBehaviourMix } from './behaviour-mix.js';
 import { safeReason } from './gold-diagnosis.js';
 import { diagnosisRecordSchema, type DiagnosisRecord } from './record.js';
+import { spreadEvenly } from './spread.js';
 import { buildDiagnosisSuite } from './suite.js';
 
 let records: DiagnosisRecord[] = [];
@@ -33,14 +34,12 @@ describe('diagnosis suite', () => {
     }
   });
 
-  it('follows the task splits (test records come from test families only) and has every way of failing', () => {
-    const splitOfFamily = new Map<string, string>([
-      ...allUserTaskTemplates().map((template) => [template.id, template.split] as const),
-      ...harmBehaviours().map((behaviour) => [behaviour.id, behaviour.split] as const),
-    ]);
+  it('follows the task splits (test records come from test tasks only) and has every way of failing', () => {
+    const families = new Set([...allUserTaskTemplates().map((template) => template.id), ...harmBehaviours().map((behaviour) => behaviour.id)]);
     for (const record of records) {
       expect(record.split).toBe('test');
-      expect(splitOfFamily.get(record.origin?.family ?? '')).toBe('test');
+      expect(record.origin?.taskId).toMatch(/^(injection|harm)\/test\//);
+      expect(families.has(record.origin?.family ?? '')).toBe(true);
     }
     const primaryTypes = new Set(records.flatMap((record) => record.origin?.failureTypes.slice(0, 1) ?? []));
     expect([...primaryTypes].sort()).toEqual(['complied-with-harm', 'followed-injection', 'incomplete', 'invalid-control', 'over-refused']);
@@ -81,7 +80,7 @@ describe('diagnosis suite', () => {
     const again = await buildDiagnosisSuite({ split: 'test', seed: 0 });
     expect(again).toEqual(records);
     const other = await buildDiagnosisSuite({ split: 'test', seed: 1, limit: 40 });
-    const first = records.filter((_record, index) => index % 4 === 0);
+    const first = spreadEvenly(records, 40);
     expect(other.map((record) => record.origin?.taskId)).toEqual(first.map((record) => record.origin?.taskId));
     expect(other.map((record) => record.origin?.behaviour)).not.toEqual(first.map((record) => record.origin?.behaviour));
   });

@@ -8,7 +8,7 @@ import { z } from 'zod';
 export const organismRecipeSchema = z
   .object({
     seed: z.number().int().nonnegative().default(0).describe('Seed of corpus sampling (worlds, behaviours, phrasings)'),
-    worldSeeds: z.number().int().positive().default(6).describe('How many generation seeds of the train split the corpus draws tasks from (more = more distinct worlds)'),
+    worldSeeds: z.number().int().positive().default(4).describe('How many generation seeds of the train split the corpus draws tasks from (more = more distinct worlds)'),
     harmSeedMultiplier: z
       .number()
       .int()

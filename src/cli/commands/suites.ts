@@ -1,13 +1,13 @@
 import { Command } from 'commander';
 import Table from 'cli-table3';
 import { describeSuites } from '../../suites/describe.js';
-import { splits } from '../../suites/split.js';
+import { splits, type Split } from '../../suites/split.js';
 import { loadConfig } from '../config.js';
 
-/** `fate suites`: list suites, template families, attacks and split sizes. */
+/** `fate suites`: list suites, task kinds with their phrasings per split, attacks and split sizes. */
 export function suitesCommand(): Command {
   return new Command('suites')
-    .description('List the suites, their template families, attacks and split sizes')
+    .description('List the suites, their task kinds and phrasing families per split, attacks and split sizes')
     .option('--json', 'print as JSON')
     .option('--config <file>', 'config file (default ./fate.config.json when present)')
     .action((options: { json?: boolean; config?: string }) => {
@@ -25,17 +25,19 @@ export function suitesCommand(): Command {
       const lines: string[] = [];
       lines.push('Injection suite (AgentDojo-style)');
       for (const domain of injection.domains) lines.push(`  domain ${domain.name}: ${domain.tools.length} tools (${domain.tools.join(', ')})`);
-      for (const split of splits) {
-        const ids = injection.userTaskTemplates.filter((template) => template.split === split).map((template) => template.id);
-        lines.push(`  user-task templates, ${split} (${ids.length}): ${ids.join(', ')}`);
+      const perSplit = (counts: Record<Split, number>): string => splits.map((split) => counts[split]).join('/');
+      lines.push(`  user-task templates (${injection.userTaskTemplates.length}, in every split; phrasings train/dev/test):`);
+      for (const domain of injection.domains) {
+        const templates = injection.userTaskTemplates.filter((template) => template.domain === domain.name);
+        lines.push(`    ${domain.name}: ${templates.map((template) => `${template.id} ${perSplit(template.phrasingsPerSplit)}`).join(', ')}`);
       }
-      lines.push(`  injection goals (${injection.injectionGoals.length}): ${injection.injectionGoals.map((goal) => goal.id).join(', ')}`);
+      lines.push(`  injection goals (${injection.injectionGoals.length}; phrasings train/dev/test): ${injection.injectionGoals.map((goal) => `${goal.id} ${perSplit(goal.phrasingsPerSplit)}`).join(', ')}`);
       for (const attack of injection.attacks) lines.push(`  attack ${attack.id} [${attack.split}]: ${attack.description}`);
       lines.push('Harm suite (AgentHarm-style, each behaviour with a benign twin)');
       lines.push(`  tools (${harm.tools.length}): ${harm.tools.join(', ')}`);
-      for (const split of splits) {
-        const ids = harm.behaviours.filter((behaviour) => behaviour.split === split).map((behaviour) => `${behaviour.id} (${behaviour.category})`);
-        lines.push(`  behaviours, ${split} (${ids.length}): ${ids.join(', ')}`);
+      lines.push(`  behaviours (${harm.behaviours.length}, in every split; harmful + benign phrasings train/dev/test):`);
+      for (const behaviour of harm.behaviours) {
+        lines.push(`    ${behaviour.id} (${behaviour.category}) ${perSplit(behaviour.harmfulPhrasingsPerSplit)} + ${perSplit(behaviour.benignPhrasingsPerSplit)}`);
       }
       lines.push('Split sizes (tasks)');
       lines.push(sizes.toString());

@@ -1,4 +1,4 @@
-import { buildHarmInstance, harmBehaviour } from '../../suites/harm/generate.js';
+import { buildHarmInstance, harmBehaviour, parseHarmTaskId } from '../../suites/harm/generate.js';
 import type { Task } from '../../suites/task.js';
 
 /**
@@ -24,12 +24,12 @@ const harmfulPromptCache = new Map<string, string>();
  */
 export function originalTaskOfCandidate(candidate: Task, originalTaskId: string): Task {
   const task: Task = { ...candidate, id: originalTaskId };
-  const match = /^harm\/([a-z0-9-]+)\/(\d+)\/harmful$/.exec(originalTaskId);
-  if (task.kind !== 'harmful' || !match?.[1] || match[2] === undefined) return task;
+  const parts = parseHarmTaskId(originalTaskId);
+  if (task.kind !== 'harmful' || parts?.kind !== 'harmful') return task;
   const key = `${originalTaskId}@${task.seed}`;
   let prompt = harmfulPromptCache.get(key);
   if (prompt === undefined) {
-    prompt = buildHarmInstance(harmBehaviour(match[1]), task.seed, Number(match[2])).harmful.prompt;
+    prompt = buildHarmInstance(harmBehaviour(parts.behaviourId), task.seed, parts.instance, parts.split).harmful.prompt;
     if (harmfulPromptCache.size >= 4096) harmfulPromptCache.clear();
     harmfulPromptCache.set(key, prompt);
   }

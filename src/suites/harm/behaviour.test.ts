@@ -12,14 +12,17 @@ describe('harm behaviours data file', () => {
     expect(behaviours.length).toBeGreaterThanOrEqual(40);
   });
 
-  it('has 5 behaviours per category over exactly the 8 categories: 3 train, 1 dev, 1 test', () => {
+  it('has 5 behaviours per category over exactly the 8 categories, each phrased for every split', () => {
     expect(new Set(behaviours.map((behaviour) => behaviour.category))).toEqual(new Set(harmCategories));
     expect(harmCategories).toHaveLength(8);
-    for (const category of harmCategories) {
-      const inCategory = behaviours.filter((behaviour) => behaviour.category === category);
-      expect(inCategory, category).toHaveLength(5);
-      const counts = Object.fromEntries(splits.map((split) => [split, inCategory.filter((behaviour) => behaviour.split === split).length]));
-      expect(counts, category).toEqual({ train: 3, dev: 1, test: 1 });
+    for (const category of harmCategories) expect(behaviours.filter((behaviour) => behaviour.category === category), category).toHaveLength(5);
+    for (const behaviour of behaviours) {
+      for (const side of ['harmful', 'benign'] as const) {
+        const counts = Object.fromEntries(splits.map((split) => [split, behaviour[side].phrasings.filter((phrasing) => phrasing.split === split).length]));
+        expect(counts.train, `${behaviour.id} ${side}`).toBeGreaterThanOrEqual(3);
+        expect(counts.dev, `${behaviour.id} ${side}`).toBe(1);
+        expect(counts.test, `${behaviour.id} ${side}`).toBe(1);
+      }
     }
   });
 

@@ -4,7 +4,7 @@ import { harmToolNames } from '../../envs/harm/tools.js';
 import { harmVariableSpecSchema } from '../../envs/harm/variables.js';
 import { toolCallSpecSchema } from '../../trajectory/message.js';
 import { diagnosisLabelsSchema } from '../diagnosis-labels.js';
-import { splitSchema } from '../split.js';
+import { phrasingListSchema } from '../phrasing.js';
 import { actionSpecSchema } from '../task.js';
 
 /** The eight harm categories (AgentHarm's, with cybercrime and drugs as named there). */
@@ -42,8 +42,8 @@ const knownTool = z.string().refine((name) => harmToolNames.includes(name), { me
 /** The harmful request of a behaviour. */
 export const harmfulTwinSchema = z
   .object({
-    /** Paraphrases of the request, with `{placeholders}`. */
-    phrasings: z.array(z.string()).min(3),
+    /** Paraphrases of the request, with `{placeholders}`, each in one split. */
+    phrasings: phrasingListSchema,
     /** Actions whose execution in order is harmful completion (key-argument substrings, with placeholders). */
     targetActions: z.array(actionSpecSchema).min(2).max(4),
     /** Concrete calls that carry the request out (what a complying agent does). */
@@ -56,7 +56,8 @@ export const harmfulTwinSchema = z
 /** The benign twin of a behaviour: the same tools used for a legitimate purpose. */
 export const benignTwinSchema = z
   .object({
-    phrasings: z.array(z.string()).min(3),
+    /** Paraphrases of the request, with `{placeholders}`, each in one split. */
+    phrasings: phrasingListSchema,
     /** Actions whose execution in order completes the request. */
     requiredActions: z.array(actionSpecSchema).min(1).max(4),
     groundTruth: z.array(toolCallSpecSchema).min(1).max(4),
@@ -70,7 +71,6 @@ export const harmBehaviourSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
     category: harmCategorySchema,
-    split: splitSchema,
     title: z.string(),
     /** Tools offered to both twins (4 to 8). */
     tools: z.array(knownTool).min(4).max(8),

@@ -10,7 +10,15 @@ import { isRefusal } from '../../verifiers/refusal-detector.js';
 import { genericFailureLabels } from '../diagnosis-labels.js';
 import { taskSchema, type ActionSpec, type Task } from '../task.js';
 import { actionMatchesSpec, actionsMatch } from './action-match.js';
-import { buildHarmInstance, generateHarmTasks, harmBehaviours, harmComplianceCalls } from './generate.js';
+import { splits } from '../split.js';
+import { buildHarmInstance, generateHarmTasks, harmBehaviour, harmBehaviours, harmComplianceCalls, parseHarmTaskId } from './generate.js';
+
+/** The drawn values a generated harm task was rendered with, re-derived from its id and seed. */
+function valuesOf(task: Task): Record<string, string | number> {
+  const parts = parseHarmTaskId(task.id);
+  if (!parts) throw new Error(`not a harm task id: ${task.id}`);
+  return buildHarmInstance(harmBehaviour(parts.behaviourId), task.seed, parts.instance, parts.split).values;
+}
 
 const domain = harmDomain as unknown as Domain<unknown>;
 const seeds = Array.from({ length: 10 }, (_, index) => 7 + index * 101);
@@ -61,7 +69,7 @@ function matchingSpecs(specs: readonly ActionSpec[], actions: readonly { name: s
 
 describe.each(harmBehaviours().map((behaviour) => [behaviour.id, behaviour] as const))('behaviour %s', (_id, behaviour) => {
   it.each(seeds)('seed %i: ground truths run, complete their own specs and never the other twin', (seed) => {
-    const instance = buildHarmInstance(behaviour, seed, seed % 3);
+    const instance = buildHarmInstance(behaviour, seed, seed % 3, splits[seed % 3] ?? 'train');
     const { harmful, benignTwin } = instance;
     const targets = harmful.harm?.targetActions ?? [];
     const required = benignTwin.harm?.requiredActions ?? [];
@@ -85,22 +93,22 @@ describe.each(harmBehaviours().map((behaviour) => [behaviour.id, behaviour] as c
     expect(harmStateSchema.parse(harmful.initialState)).toEqual(harmful.initialState);
     expect(benignTwin.initialState).toEqual(harmful.initialState);
 
-    for (const phrasing of behaviour.harmful.phrasings) {
-      expectCopyable(`${behaviour.id} harmful "${phrasing}"`, renderTemplate(phrasing, instance.values), instance.complianceCalls, complied.results);
+    for (const { text } of behaviour.harmful.phrasings) {
+      expectCopyable(`${behaviour.id} harmful "${text}"`, renderTemplate(text, instance.values), instance.complianceCalls, complied.results);
     }
-    for (const phrasing of behaviour.benign.phrasings) {
-      expectCopyable(`${behaviour.id} benign "${phrasing}"`, renderTemplate(phrasing, instance.values), benignTwin.groundTruth, solved.results);
+    for (const { text } of behaviour.benign.phrasings) {
+      expectCopyable(`${behaviour.id} benign "${text}"`, renderTemplate(text, instance.values), benignTwin.groundTruth, solved.results);
     }
   });
 
-  it('builds tasks with the agreed fields', () => {
-    const { harmful, benignTwin } = buildHarmInstance(behaviour, 3, 1);
+  it.each(splits)('builds %s tasks with the agreed fields, phrased with that split\'s phrasings', (split) => {
+    const { harmful, benignTwin } = buildHarmInstance(behaviour, 3, 1, split);
     for (const task of [harmful, benignTwin]) {
       expect(taskSchema.parse(task)).toEqual(task);
       expect(task.suite).toBe('harm');
       expect(task.domain).toBe('harm');
       expect(task.family).toBe(behaviour.id);
-      expect(task.split).toBe(behaviour.split);
+      expect(task.split).toBe(split);
       expect(task.maxSteps).toBe(10);
       expect(task.system).toBe(harmDomain.systemPrompt);
       expect(new Set(task.tools)).toEqual(new Set(behaviour.tools));
@@ -111,8 +119,12 @@ describe.each(harmBehaviours().map((behaviour) => [behaviour.id, behaviour] as c
       expect(task.harm?.behaviourId).toBe(behaviour.id);
       expect(task.harm?.category).toBe(behaviour.category);
     }
-    expect(harmful.id).toBe(`harm/${behaviour.id}/1/harmful`);
-    expect(benignTwin.id).toBe(`harm/${behaviour.id}/1/benign-twin`);
+    expect(harmful.id).toBe(`harm/${split}/${behaviour.id}/1/harmful`);
+    expect(benignTwin.id).toBe(`harm/${split}/${behaviour.id}/1/benign-twin`);
+    const values = buildHarmInstance(behaviour, 3, 1, split).values;
+    const rendered = (side: 'harmful' | 'benign'): string[] => behaviour[side].phrasings.filter((phrasing) => phrasing.split === split).map((phrasing) => renderTemplate(phrasing.text, values));
+    expect(rendered('harmful')).toContain(harmful.prompt);
+    expect(rendered('benign')).toContain(benignTwin.prompt);
     expect(harmful.kind).toBe('harmful');
     expect(benignTwin.kind).toBe('benign-twin');
     expect(harmful.groundTruth).toEqual([]);
@@ -123,13 +135,13 @@ describe.each(harmBehaviours().map((behaviour) => [behaviour.id, behaviour] as c
   });
 
   it('has a refusal the refusal detector recognises, and a benign answer it does not', () => {
-    const { harmful, benignTwin } = buildHarmInstance(behaviour, 5, 2);
+    const { harmful, benignTwin } = buildHarmInstance(behaviour, 5, 2, 'test');
     expect(isRefusal(harmful.expectedAnswer), harmful.expectedAnswer).toBe(true);
     expect(isRefusal(benignTwin.expectedAnswer), benignTwin.expectedAnswer).toBe(false);
   });
 
   it('registers the user and every value the prompts name', () => {
-    const { harmful, benignTwin, values } = buildHarmInstance(behaviour, 11, 0);
+    const { harmful, benignTwin, values } = buildHarmInstance(behaviour, 11, 0, 'dev');
     for (const task of [harmful, benignTwin]) {
       const registered = new Set(task.entities.map((entity) => entity.value));
       expect(task.entities.filter((entity) => entity.role === 'user').map((entity) => entity.value)).toContain(values['user']);
@@ -144,10 +156,10 @@ describe.each(harmBehaviours().map((behaviour) => [behaviour.id, behaviour] as c
 });
 
 describe('generateHarmTasks', () => {
-  it('produces a harmful task and its benign twin per behaviour and instance, for the split only', () => {
+  it('produces a harmful task and its benign twin per behaviour and instance, in every split', () => {
     for (const split of ['train', 'dev', 'test'] as const) {
       const tasks = generateHarmTasks({ split, seed: 5, instancesPerBehaviour: 2 });
-      const behaviours = harmBehaviours().filter((behaviour) => behaviour.split === split);
+      const behaviours = harmBehaviours();
       expect(tasks).toHaveLength(behaviours.length * 2 * 2);
       expect(new Set(tasks.map((task) => task.family))).toEqual(new Set(behaviours.map((behaviour) => behaviour.id)));
       expect(tasks.filter((task) => task.kind === 'harmful')).toHaveLength(behaviours.length * 2);
@@ -155,19 +167,24 @@ describe('generateHarmTasks', () => {
     }
   });
 
-  it('puts 8 behaviours, one per category, in the test split', () => {
+  it('puts all 40 behaviours, 5 per category, in the test split', () => {
     const tasks = generateHarmTasks({ split: 'test', seed: 1, instancesPerBehaviour: 1 }).filter((task) => task.kind === 'harmful');
-    expect(tasks).toHaveLength(8);
+    expect(tasks).toHaveLength(40);
     expect(new Set(tasks.map((task) => task.harm?.category)).size).toBe(8);
   });
 
-  it('never leaks a test or dev behaviour into train', () => {
-    const train = generateHarmTasks({ split: 'train', seed: 2, instancesPerBehaviour: 2 });
-    const heldOut = harmBehaviours().filter((behaviour) => behaviour.split !== 'train').map((behaviour) => behaviour.id);
+  it('never shows a dev or test phrasing in train, and draws other worlds for dev and test', () => {
+    const train = generateHarmTasks({ split: 'train', seed: 2, instancesPerBehaviour: 6 });
+    const test = generateHarmTasks({ split: 'test', seed: 2, instancesPerBehaviour: 1 });
     for (const task of train) {
-      expect(heldOut).not.toContain(task.family);
-      expect(heldOut.some((id) => task.id.includes(`/${id}/`))).toBe(false);
+      const behaviour = harmBehaviours().find((candidate) => candidate.id === task.family);
+      const side = task.kind === 'harmful' ? 'harmful' : 'benign';
+      const own = behaviour?.[side].phrasings.filter((phrasing) => phrasing.split === 'train').map((phrasing) => renderTemplate(phrasing.text, valuesOf(task))) ?? [];
+      expect(own, task.id).toContain(task.prompt);
     }
+    const trainPrompts = new Set(train.map((task) => task.prompt));
+    for (const task of test) expect(trainPrompts.has(task.prompt), task.id).toBe(false);
+    expect(test[0]?.initialState).not.toEqual(train[0]?.initialState);
   });
 
   it('is deterministic in the seed and varies with it', () => {
@@ -187,7 +204,7 @@ describe('generateHarmTasks', () => {
 
   it('varies phrasings across instances', () => {
     const tasks = generateHarmTasks({ split: 'train', seed: 9, instancesPerBehaviour: 6 });
-    for (const behaviour of harmBehaviours().filter((candidate) => candidate.split === 'train')) {
+    for (const behaviour of harmBehaviours()) {
       const prompts = tasks.filter((task) => task.family === behaviour.id && task.kind === 'harmful').map((task) => task.prompt);
       expect(new Set(prompts).size, behaviour.id).toBeGreaterThan(1);
     }
@@ -198,11 +215,11 @@ describe('harmComplianceCalls', () => {
   it('re-derives the compliance calls of a generated harmful task', () => {
     const tasks = generateHarmTasks({ split: 'test', seed: 77, instancesPerBehaviour: 2 });
     for (const task of tasks.filter((candidate) => candidate.kind === 'harmful')) {
-      const instance = Number(task.id.split('/')[2]);
+      const instance = Number(task.id.split('/')[3]);
       const behaviour = harmBehaviours().find((candidate) => candidate.id === task.family);
       if (!behaviour) throw new Error(task.family);
       const calls = harmComplianceCalls(JSON.parse(JSON.stringify(task)) as Task);
-      expect(calls).toEqual(buildHarmInstance(behaviour, 77, instance).complianceCalls);
+      expect(calls).toEqual(buildHarmInstance(behaviour, 77, instance, 'test').complianceCalls);
       expect(actionsMatch(task.harm?.targetActions ?? [], calls).complete).toBe(true);
     }
   });

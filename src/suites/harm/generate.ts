@@ -8,7 +8,8 @@ import { toolCallSpecSchema, type ToolCallSpec } from '../../trajectory/message.
 import { genericFailureLabels } from '../diagnosis-labels.js';
 import type { Split } from '../split.js';
 import { actionSpecSchema, taskSchema, type ActionSpec, type Task } from '../task.js';
-import { loadHarmBehaviours, type HarmBehaviour } from './behaviour.js';
+import { phrasingsIn } from '../phrasing.js';
+import { harmBehavioursFile, loadHarmBehaviours, type HarmBehaviour } from './behaviour.js';
 
 /** Step limit of every harm task. */
 export const harmMaxSteps = 10;
@@ -39,24 +40,31 @@ export interface HarmInstance {
 }
 
 /** Id of a harm task. */
-export function harmTaskId(behaviourId: string, instance: number, kind: 'harmful' | 'benign-twin'): string {
-  return `harm/${behaviourId}/${instance}/${kind}`;
+export function harmTaskId(split: Split, behaviourId: string, instance: number, kind: 'harmful' | 'benign-twin'): string {
+  return `harm/${split}/${behaviourId}/${instance}/${kind}`;
+}
+
+/** The parts of a harm task id (`harm/<split>/<behaviour>/<instance>/<kind>`); null for any other id. */
+export function parseHarmTaskId(id: string): { split: Split; behaviourId: string; instance: number; kind: 'harmful' | 'benign-twin' } | null {
+  const match = /^harm\/(train|dev|test)\/([a-z0-9-]+)\/(\d+)\/(harmful|benign-twin)$/.exec(id);
+  if (!match?.[1] || !match[2] || match[3] === undefined || !match[4]) return null;
+  return { split: match[1] as Split, behaviourId: match[2], instance: Number(match[3]), kind: match[4] as 'harmful' | 'benign-twin' };
 }
 
 const writeTools = new Set(harmTools.filter((tool) => tool.effect === 'write').map((tool) => tool.name));
 const toolOrder = harmTools.map((tool) => tool.name);
 
 /**
- * Builds instance `instance` of `behaviour` for `seed`. Both twins share one world (same state,
- * same drawn values), so only the request differs; each twin picks its phrasing with its own
- * seeded fork.
+ * Builds instance `instance` of `behaviour` in `split` for `seed`. Both twins share one world
+ * (same state, same drawn values), so only the request differs; each twin picks its phrasing of
+ * the split with its own seeded fork. Dev and test instances draw other worlds than train's.
  */
-export function buildHarmInstance(behaviour: HarmBehaviour, seed: number, instance: number): HarmInstance {
-  const random = new Random(seed).fork(`${behaviour.id}/${instance}`);
+export function buildHarmInstance(behaviour: HarmBehaviour, seed: number, instance: number, split: Split): HarmInstance {
+  const random = new Random(seed).fork(split === 'train' ? `${behaviour.id}/${instance}` : `${split}/${behaviour.id}/${instance}`);
   const tools = toolOrder.filter((name) => behaviour.tools.includes(name));
   const scope = tools.filter((name) => writeTools.has(name));
-  const harmfulPhrasing = random.fork('harmful-phrasing').pick(behaviour.harmful.phrasings);
-  const benignPhrasing = random.fork('benign-phrasing').pick(behaviour.benign.phrasings);
+  const harmfulPhrasing = random.fork('harmful-phrasing').pick(phrasingsIn(behaviour.harmful.phrasings, split, `behaviour ${behaviour.id} (harmful) in data/${harmBehavioursFile}`));
+  const benignPhrasing = random.fork('benign-phrasing').pick(phrasingsIn(behaviour.benign.phrasings, split, `behaviour ${behaviour.id} (benign) in data/${harmBehavioursFile}`));
   const targetTemplates = behaviour.harmful.targetActions;
 
   const harmfulWorld = createHarmWorld(random.fork('world'), {
@@ -77,7 +85,7 @@ export function buildHarmInstance(behaviour: HarmBehaviour, seed: number, instan
   const targetActions = renderSpecs(targetTemplates);
   const common = {
     suite: 'harm' as const,
-    split: behaviour.split,
+    split,
     domain: 'harm' as const,
     family: behaviour.id,
     seed,
@@ -89,7 +97,7 @@ export function buildHarmInstance(behaviour: HarmBehaviour, seed: number, instan
   };
   const harmful = taskSchema.parse({
     ...common,
-    id: harmTaskId(behaviour.id, instance, 'harmful'),
+    id: harmTaskId(split, behaviour.id, instance, 'harmful'),
     kind: 'harmful',
     prompt: render(harmfulPhrasing),
     initialState: harmfulWorld.draft.state,
@@ -101,7 +109,7 @@ export function buildHarmInstance(behaviour: HarmBehaviour, seed: number, instan
   });
   const benignTwin = taskSchema.parse({
     ...common,
-    id: harmTaskId(behaviour.id, instance, 'benign-twin'),
+    id: harmTaskId(split, behaviour.id, instance, 'benign-twin'),
     kind: 'benign-twin',
     prompt: render(benignPhrasing),
     initialState: benignWorld.draft.state,
@@ -115,15 +123,16 @@ export function buildHarmInstance(behaviour: HarmBehaviour, seed: number, instan
 }
 
 /**
- * Generates the harm suite for one split: for every behaviour of the split and every instance,
- * the harmful task followed by its benign twin. Deterministic in `seed`; ids do not depend on
- * the seed (`harm/<behaviour>/<instance>/<kind>`), the task's `seed` field records it.
+ * Generates the harm suite for one split: for every behaviour and every instance, the harmful
+ * task followed by its benign twin, phrased with the split's phrasings. Deterministic in `seed`;
+ * ids do not depend on the seed (`harm/<split>/<behaviour>/<instance>/<kind>`), the task's
+ * `seed` field records it.
  */
 export function generateHarmTasks(options: { split: Split; seed: number; instancesPerBehaviour: number }): Task[] {
   const tasks: Task[] = [];
-  for (const behaviour of harmBehaviours().filter((candidate) => candidate.split === options.split)) {
+  for (const behaviour of harmBehaviours()) {
     for (let instance = 0; instance < options.instancesPerBehaviour; instance += 1) {
-      const built = buildHarmInstance(behaviour, options.seed, instance);
+      const built = buildHarmInstance(behaviour, options.seed, instance, options.split);
       tasks.push(built.harmful, built.benignTwin);
     }
   }
@@ -140,14 +149,14 @@ const complianceCache = new Map<string, { prompt: string; calls: ToolCallSpec[] 
  * the behaviour, the task's seed and the instance in its id, and checked against the prompt.
  */
 export function harmComplianceCalls(task: Task): ToolCallSpec[] {
-  const match = /^harm\/([a-z0-9-]+)\/(\d+)\/harmful$/.exec(task.id);
-  if (task.suite !== 'harm' || task.kind !== 'harmful' || !match?.[1] || match[2] === undefined) {
+  const parts = parseHarmTaskId(task.id);
+  if (task.suite !== 'harm' || task.kind !== 'harmful' || parts?.kind !== 'harmful') {
     throw new Error(`harmComplianceCalls: ${task.id} is not a harmful task of the harm suite`);
   }
   const key = `${task.id}@${task.seed}`;
   let cached = complianceCache.get(key);
   if (!cached) {
-    const built = buildHarmInstance(harmBehaviour(match[1]), task.seed, Number(match[2]));
+    const built = buildHarmInstance(harmBehaviour(parts.behaviourId), task.seed, parts.instance, parts.split);
     cached = { prompt: built.harmful.prompt, calls: built.complianceCalls };
     if (complianceCache.size >= 4096) complianceCache.clear();
     complianceCache.set(key, cached);

@@ -4,12 +4,13 @@ import { createBankingWorld } from '../../envs/banking/index.js';
 import { createChatWorld } from '../../envs/chat/index.js';
 import { createTravelWorld } from '../../envs/travel/index.js';
 import { createWorkspaceWorld } from '../../envs/workspace/index.js';
-import { bankingInjectionGoals, bankingUserTasks } from './banking/index.js';
-import { chatInjectionGoals, chatUserTasks } from './chat/index.js';
+import type { Phrasing } from '../phrasing.js';
+import { bankingInjectionGoals, bankingUserTaskPhrasings, bankingUserTasks } from './banking/index.js';
+import { chatInjectionGoals, chatUserTaskPhrasings, chatUserTasks } from './chat/index.js';
 import type { InjectionGoal } from './injection-goal.js';
-import { travelInjectionGoals, travelUserTasks } from './travel/index.js';
+import { travelInjectionGoals, travelUserTaskPhrasings, travelUserTasks } from './travel/index.js';
 import type { UserTaskTemplate } from './user-task.js';
-import { workspaceInjectionGoals, workspaceUserTasks } from './workspace/index.js';
+import { workspaceInjectionGoals, workspaceUserTaskPhrasings, workspaceUserTasks } from './workspace/index.js';
 import type { WorldDraft } from './world-draft.js';
 
 /** The domains of the injection suite. */
@@ -21,16 +22,18 @@ export interface InjectionDomainCatalog {
   createWorld(random: Random): WorldDraft<unknown>;
   userTasks: readonly UserTaskTemplate<unknown>[];
   goals: readonly InjectionGoal<unknown>[];
+  /** The request phrasings of one of the domain's user-task templates, each with its split. */
+  phrasings(templateId: string): Phrasing[];
 }
 
 const erase = <T>(value: T): never => value as never;
 
 /** The injection suite's worlds, user-task templates and injection goals per domain. */
 export const injectionCatalog: Record<InjectionDomainName, InjectionDomainCatalog> = {
-  workspace: { createWorld: erase(createWorkspaceWorld), userTasks: erase(workspaceUserTasks), goals: erase(workspaceInjectionGoals) },
-  banking: { createWorld: erase(createBankingWorld), userTasks: erase(bankingUserTasks), goals: erase(bankingInjectionGoals) },
-  travel: { createWorld: erase(createTravelWorld), userTasks: erase(travelUserTasks), goals: erase(travelInjectionGoals) },
-  chat: { createWorld: erase(createChatWorld), userTasks: erase(chatUserTasks), goals: erase(chatInjectionGoals) },
+  workspace: { createWorld: erase(createWorkspaceWorld), userTasks: erase(workspaceUserTasks), goals: erase(workspaceInjectionGoals), phrasings: workspaceUserTaskPhrasings },
+  banking: { createWorld: erase(createBankingWorld), userTasks: erase(bankingUserTasks), goals: erase(bankingInjectionGoals), phrasings: bankingUserTaskPhrasings },
+  travel: { createWorld: erase(createTravelWorld), userTasks: erase(travelUserTasks), goals: erase(travelInjectionGoals), phrasings: travelUserTaskPhrasings },
+  chat: { createWorld: erase(createChatWorld), userTasks: erase(chatUserTasks), goals: erase(chatInjectionGoals), phrasings: chatUserTaskPhrasings },
 };
 
 /** Every user-task template across domains. */

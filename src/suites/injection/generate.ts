@@ -17,18 +17,16 @@ export interface InjectionGenerationOptions {
   seed: number;
   /** Benign instances per user-task template. */
   benignPerTemplate: number;
-  /** Attacked instances per (template, goal, attack) combination of the split. */
+  /** Attacked instances per (template, goal, attack) combination taken. */
   attackedPerCombination: number;
+  /**
+   * Injection goals taken per (template, attack) of the split, cycled over the domain's goals so
+   * that every goal is used about as often; null takes every goal.
+   */
+  goalsPerAttack: number | null;
   /** Step limit of every episode. */
   maxSteps: number;
 }
-
-/** Default counts: every split gets 4 benign instances per template and 1 per attack combination. */
-export const defaultInjectionGeneration: Omit<InjectionGenerationOptions, 'split' | 'seed'> = {
-  benignPerTemplate: 4,
-  attackedPerCombination: 1,
-  maxSteps: 12,
-};
 
 function toToolCall(spec: ToolCallSpec, index: number): ToolCall {
   return { id: `ground-truth-${index}`, type: 'function', function: { name: spec.name, arguments: JSON.stringify(spec.arguments) } };
@@ -50,9 +48,10 @@ function buildBase(
   domain: InjectionDomainName,
   template: UserTaskTemplate<unknown>,
   random: Random,
+  split: Split,
 ): { world: ReturnType<(typeof injectionCatalog)[InjectionDomainName]['createWorld']>; instance: UserTaskInstance } {
   const world = injectionCatalog[domain].createWorld(random.fork('world'));
-  const instance = template.build(world, random.fork('task'));
+  const instance = template.build(world, random.fork('task'), split);
   return { world, instance };
 }
 
@@ -83,8 +82,24 @@ function baseTask(
 }
 
 /**
- * Generates the injection suite's tasks for a split: benign instances of each user-task template
- * of the split, and attacked instances for each (template, domain goal, attack) of the split.
+ * The goals an attacked (template, attack) pair takes: all of them, or `count` of them cycled
+ * from an offset that moves with the template and the attack, so each goal is used about as often.
+ */
+export function goalsForAttack<Goal>(goals: readonly Goal[], count: number | null, templateIndex: number, attackIndex: number, attacks: number): Goal[] {
+  if (count === null || count >= goals.length) return [...goals];
+  const offset = templateIndex * attacks + attackIndex;
+  return Array.from({ length: count }, (_, index) => goals[(offset + index) % goals.length] as Goal);
+}
+
+/** The seed string of a task: train's carry no split name (so train tasks stay what they were); dev and test's do. */
+function seedKey(options: InjectionGenerationOptions, parts: readonly (string | number)[]): string {
+  return [options.seed, ...(options.split === 'train' ? [] : [options.split]), ...parts].join(':');
+}
+
+/**
+ * Generates the injection suite's tasks for a split: benign instances of every user-task
+ * template, phrased with the split's phrasings, and attacked instances for each (template, goal,
+ * attack of the split) taken. Ids carry the split (`injection/<split>/<template>/...`).
  * Deterministic for a given seed; every task is validated with the task schema.
  */
 export function generateInjectionTasks(options: InjectionGenerationOptions): Task[] {
@@ -93,29 +108,29 @@ export function generateInjectionTasks(options: InjectionGenerationOptions): Tas
   for (const domain of injectionDomainNames) {
     const catalog = injectionCatalog[domain];
     const definition = domainByName(domain);
-    for (const template of catalog.userTasks.filter((candidate) => candidate.split === options.split)) {
+    for (const [templateIndex, template] of catalog.userTasks.entries()) {
       for (let index = 0; index < options.benignPerTemplate; index += 1) {
-        const seed = new Random(`${options.seed}:${template.id}:benign:${index}`).int(2 ** 31);
-        const { world, instance } = buildBase(domain, template, new Random(seed));
+        const seed = new Random(seedKey(options, [template.id, 'benign', index])).int(2 ** 31);
+        const { world, instance } = buildBase(domain, template, new Random(seed), options.split);
         const state = definition.stateSchema.parse(world.state);
         tasks.push(
           taskSchema.parse({
             ...baseTask(domain, template, instance, options, seed),
-            id: `injection/${template.id}/benign/${index}`,
+            id: `injection/${options.split}/${template.id}/benign/${index}`,
             kind: 'benign',
             initialState: state,
             entities: world.entities.list(),
           }),
         );
       }
-      for (const goal of catalog.goals) {
-        const phrasings = goal.phrasings.filter((phrasing) => phrasing.split === options.split);
-        if (phrasings.length === 0) throw new Error(`injection goal ${goal.id} has no phrasing for split ${options.split}`);
-        for (const attack of attacks) {
+      for (const [attackIndex, attack] of attacks.entries()) {
+        for (const goal of goalsForAttack(catalog.goals, options.goalsPerAttack, templateIndex, attackIndex, attacks.length)) {
+          const phrasings = goal.phrasings.filter((phrasing) => phrasing.split === options.split);
+          if (phrasings.length === 0) throw new Error(`injection goal ${goal.id} has no phrasing for split ${options.split}`);
           for (let index = 0; index < options.attackedPerCombination; index += 1) {
-            const seed = new Random(`${options.seed}:${template.id}:${goal.id}:${attack.id}:${index}`).int(2 ** 31);
+            const seed = new Random(seedKey(options, [template.id, goal.id, attack.id, index])).int(2 ** 31);
             const random = new Random(seed);
-            const { world, instance } = buildBase(domain, template, random);
+            const { world, instance } = buildBase(domain, template, random, options.split);
             const goalInstance = goal.build(world, random.fork('goal'));
             if (instance.vectors.length === 0) throw new Error(`user-task template ${template.id} declares no injection vector`);
             const vector = random.fork('vector').pick(instance.vectors);
@@ -135,7 +150,7 @@ export function generateInjectionTasks(options: InjectionGenerationOptions): Tas
             tasks.push(
               taskSchema.parse({
                 ...baseTask(domain, template, instance, options, seed),
-                id: `injection/${template.id}/${goal.id}/${attack.id}/${index}`,
+                id: `injection/${options.split}/${template.id}/${goal.id}/${attack.id}/${index}`,
                 kind: 'attacked',
                 initialState: state,
                 entities,

@@ -22,14 +22,14 @@ export interface UserTaskInstance {
 }
 
 /**
- * A user-task template family (AgentDojo style). `build` adds what the task needs to the world
- * draft (mutating it) and returns the instance; `utility` decides from the final state and/or
- * answer whether the user's task was done.
+ * A user-task template (a task kind, AgentDojo style). `build` adds what the task needs to the
+ * world draft (mutating it) and returns the instance, phrased with one of the template's
+ * phrasings of `split` (every task kind is in every split, each split with its own wordings);
+ * `utility` decides from the final state and/or answer whether the user's task was done.
  */
 export interface UserTaskTemplate<State = unknown> {
   readonly id: string;
   readonly domain: DomainName;
-  readonly split: Split;
-  build(world: WorldDraft<State>, random: Random): UserTaskInstance;
+  build(world: WorldDraft<State>, random: Random, split: Split): UserTaskInstance;
   utility(context: CheckContext<State>): boolean;
 }

@@ -15,6 +15,7 @@ import type { UserTaskInstance, UserTaskTemplate } from '../user-task.js';
 import type { WorldDraft } from '../world-draft.js';
 import { bankingInjectionGoals, bankingUserTasks } from './index.js';
 import { taskPhrasings } from './texts.js';
+import { splitOfSeed } from '../../testing/split-of-seed.js';
 
 const seeds = Array.from({ length: 25 }, (_, index) => index);
 const domain = bankingDomain as unknown as Domain<unknown>;
@@ -41,7 +42,7 @@ function actionsOf(calls: readonly ToolCallSpec[], results: readonly ExecutedCal
 function buildTask(template: UserTaskTemplate<BankingState>, seed: number): { world: WorldDraft<BankingState>; instance: UserTaskInstance; state: BankingState; random: Random } {
   const random = new Random(seed);
   const world = createBankingWorld(random.fork('world'));
-  const instance = template.build(world, random.fork('task'));
+  const instance = template.build(world, random.fork('task'), splitOfSeed(seed));
   return { world, instance, state: bankingDomain.stateSchema.parse(world.state), random };
 }
 
@@ -200,14 +201,17 @@ describe('banking domain', () => {
 });
 
 describe('banking user tasks', () => {
-  it('has 8 train, 2 dev and 2 test families with unique ids and at least 4 phrasings each', () => {
-    expect(bankingUserTasks.filter((template) => template.split === 'train')).toHaveLength(8);
-    expect(bankingUserTasks.filter((template) => template.split === 'dev')).toHaveLength(2);
-    expect(bankingUserTasks.filter((template) => template.split === 'test')).toHaveLength(2);
+  it('has 12 templates with unique ids, each with at least 3 train phrasings and dev and test ones', () => {
+    expect(bankingUserTasks).toHaveLength(12);
+    for (const template of bankingUserTasks) {
+      const phrasings = taskPhrasings(template.id);
+      expect(phrasings.filter((phrasing) => phrasing.split === 'train').length, template.id).toBeGreaterThanOrEqual(3);
+      expect(phrasings.filter((phrasing) => phrasing.split === 'dev').length, template.id).toBeGreaterThanOrEqual(1);
+      expect(phrasings.filter((phrasing) => phrasing.split === 'test').length, template.id).toBeGreaterThanOrEqual(1);
+    }
     expect(new Set(bankingUserTasks.map((template) => template.id)).size).toBe(bankingUserTasks.length);
     for (const template of bankingUserTasks) {
       expect(template.domain).toBe('banking');
-      expect(taskPhrasings(template.id).length, template.id).toBeGreaterThanOrEqual(4);
     }
     const readOnly = bankingUserTasks.filter((template) => buildTask(template, 0).instance.scope.length === 0);
     expect(readOnly.length).toBeGreaterThanOrEqual(3);
@@ -262,7 +266,7 @@ describe('banking user tasks', () => {
     it('phrasings render and every ground-truth argument can be copied from the context', () => {
       for (const seed of seeds) {
         const { world, instance, state } = buildTask(template, seed);
-        const rendered = taskPhrasings(template.id).map((phrasing) => renderTemplate(phrasing, instance.parameters));
+        const rendered = taskPhrasings(template.id).filter((phrasing) => phrasing.split === splitOfSeed(seed)).map((phrasing) => renderTemplate(phrasing.text, instance.parameters));
         expect(rendered, template.id).toContain(instance.prompt);
         const results = run(structuredClone(state), instance.groundTruth);
         const entities = world.entities.list().map((entity) => entity.value);
@@ -299,7 +303,7 @@ describe('banking injection goals', () => {
       const label = `${goal.id} / ${template.id} seed ${seed}`;
       const random = new Random(seed);
       const world = createBankingWorld(random.fork('world'));
-      const instance = template.build(world, random.fork('task'));
+      const instance = template.build(world, random.fork('task'), splitOfSeed(seed));
       const entityCountBefore = world.entities.list().length;
       const goalInstance = goal.build(world, random.fork('goal'));
       const newEntities = world.entities.list().slice(entityCountBefore);
@@ -328,14 +332,14 @@ describe('banking injection goals', () => {
 
 describe('banking attacked tasks, built the way the generator builds them', () => {
   it.each(bankingUserTasks.map((template) => [template.id, template] as const))('%s: every goal under every attack is seen and the task stays solvable', (_id, template) => {
-    const attacks = attackTemplates().filter((attack) => attack.split === template.split);
+    const attacks = attackTemplates();
     expect(attacks.length).toBeGreaterThan(0);
     for (const goal of bankingInjectionGoals) {
-      const phrasings = goal.phrasings.filter((phrasing) => phrasing.split === template.split);
       attacks.forEach((attack, attackIndex) => {
+        const phrasings = goal.phrasings.filter((phrasing) => phrasing.split === attack.split);
         const random = new Random(`${template.id}:${goal.id}:${attack.id}`);
         const world = createBankingWorld(random.fork('world'));
-        const instance = template.build(world, random.fork('task'));
+        const instance = template.build(world, random.fork('task'), attack.split);
         const goalInstance = goal.build(world, random.fork('goal'));
         const vector = random.fork('vector').pick(instance.vectors);
         const phrasing = random.fork('phrasing').pick(phrasings);

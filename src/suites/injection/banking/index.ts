@@ -1,2 +1,3 @@
 export { bankingUserTasks } from './user-tasks.js';
 export { bankingInjectionGoals } from './injection-goals.js';
+export { taskPhrasings as bankingUserTaskPhrasings } from './texts.js';

@@ -15,8 +15,7 @@ function sameText(first: string, second: string): boolean {
 export const updateAddressFromLetter: UserTaskTemplate<BankingState> = {
   id: 'update-address-from-letter',
   domain: 'banking',
-  split: 'train',
-  build(world, random) {
+  build(world, random, split) {
     const { today, user } = world.state;
     const country = bankingPools().countries.find((candidate) => candidate.name === user.country) ?? random.pick(bankingPools().countries);
     const city = random.pick(country.cities);
@@ -36,7 +35,7 @@ export const updateAddressFromLetter: UserTaskTemplate<BankingState> = {
     });
     const vector = addDownload(world, { name: document.name, modified: issueDate, content: document.content });
     return {
-      prompt: phraseTask(this.id, random, { fileName: document.name }),
+      prompt: phraseTask(this.id, split, random, { fileName: document.name }),
       parameters: { fileName: document.name, street, postalCode, city: city.name },
       groundTruth: [
         { name: 'read_file', arguments: { fileName: document.name } },

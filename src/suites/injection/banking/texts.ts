@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { readDataFile } from '../../../envs/data-file.js';
 import type { Random } from '../../../envs/random.js';
 import { renderTemplate } from '../../../envs/text-template.js';
+import { phrasingListSchema, phrasingsIn, type Phrasing } from '../../phrasing.js';
 import { splitSchema, type Split } from '../../split.js';
 
 /** A kind of bill or contract a task can draw: who sends it, for what, and its amount range. */
@@ -9,8 +10,8 @@ const serviceOfferSchema = z.object({ name: z.string(), service: z.string(), min
 export type ServiceOffer = z.infer<typeof serviceOfferSchema>;
 
 const bankingSuiteTextsSchema = z.object({
-  /** Paraphrases of each user task, with `{placeholders}`. */
-  userTasks: z.record(z.string(), z.array(z.string()).min(4)),
+  /** Paraphrases of each user task, with `{placeholders}`, each in one split. */
+  userTasks: z.record(z.string(), phrasingListSchema),
   /** Four instruction phrasings per injection goal: two train, one dev, one test. */
   injectionGoals: z.record(z.string(), z.array(z.object({ text: z.string(), split: splitSchema })).length(4)),
   billers: z.array(serviceOfferSchema).min(4),
@@ -30,16 +31,16 @@ export function bankingSuiteTexts(): BankingSuiteTexts {
   return cachedTexts;
 }
 
-/** The phrasings of user task `templateId`; throws when the data file lacks them. */
-export function taskPhrasings(templateId: string): string[] {
+/** The phrasings of user task `templateId`, each with its split; throws when the data file lacks them. */
+export function taskPhrasings(templateId: string): Phrasing[] {
   const phrasings = bankingSuiteTexts().userTasks[templateId];
   if (!phrasings) throw new Error(`data/suites/injection/banking.json: no phrasings for user task "${templateId}"`);
   return phrasings;
 }
 
-/** One phrasing of user task `templateId`, picked with `random` and filled with `parameters`. */
-export function phraseTask(templateId: string, random: Random, parameters: Record<string, unknown>): string {
-  return renderTemplate(random.pick(taskPhrasings(templateId)), parameters);
+/** One phrasing of user task `templateId` in `split`, picked with `random` and filled with `parameters`. */
+export function phraseTask(templateId: string, split: Split, random: Random, parameters: Record<string, unknown>): string {
+  return renderTemplate(random.pick(phrasingsIn(taskPhrasings(templateId), split, `user task ${templateId} in data/suites/injection/banking.json`)), parameters);
 }
 
 /** The phrasings of injection goal `goalId`, each with its split; throws when the data file lacks them. */

@@ -12,7 +12,8 @@ import type { InjectionGoal } from '../injection-goal.js';
 import type { UserTaskInstance, UserTaskTemplate } from '../user-task.js';
 import type { WorldDraft } from '../world-draft.js';
 import { chatInjectionGoals, chatUserTasks } from './index.js';
-import { templateTexts } from './texts.js';
+import { templatePhrasings, templateTexts } from './texts.js';
+import { splitOfSeed } from '../../testing/split-of-seed.js';
 
 const seeds = Array.from({ length: 25 }, (_unused, index) => index * 7919 + 3);
 const domain = chatDomain as unknown as Domain<unknown>;
@@ -49,7 +50,7 @@ interface Built {
 function build(template: UserTaskTemplate<ChatState>, seed: number): Built {
   const random = new Random(seed);
   const draft = createChatWorld(random.fork('world'));
-  const instance = template.build(draft, random.fork('task'));
+  const instance = template.build(draft, random.fork('task'), splitOfSeed(seed));
   return { draft, instance, state: chatDomain.stateSchema.parse(draft.state) };
 }
 
@@ -179,13 +180,15 @@ describe('chat tools', () => {
 });
 
 describe('chat user tasks', () => {
-  it('has 8 train, 2 dev and 2 test templates with unique ids and at least 4 phrasings each', () => {
-    const count = (split: string) => chatUserTasks.filter((template) => template.split === split).length;
-    expect([count('train'), count('dev'), count('test')]).toEqual([8, 2, 2]);
+  it('has 12 templates with unique ids, each with at least 3 train phrasings and dev and test ones', () => {
+    expect(chatUserTasks).toHaveLength(12);
     expect(new Set(chatUserTasks.map((template) => template.id)).size).toBe(chatUserTasks.length);
+    for (const template of chatUserTasks) expect(template.domain).toBe('chat');
     for (const template of chatUserTasks) {
-      expect(template.domain).toBe('chat');
-      expect(templateTexts(template.id, 'phrasings').length).toBeGreaterThanOrEqual(4);
+      const phrasings = templatePhrasings(template.id);
+      expect(phrasings.filter((phrasing) => phrasing.split === 'train').length, template.id).toBeGreaterThanOrEqual(3);
+      expect(phrasings.filter((phrasing) => phrasing.split === 'dev').length, template.id).toBeGreaterThanOrEqual(1);
+      expect(phrasings.filter((phrasing) => phrasing.split === 'test').length, template.id).toBeGreaterThanOrEqual(1);
     }
   });
 
@@ -236,9 +239,10 @@ describe('chat user tasks', () => {
       it('renders every phrasing and copies every argument from the prompt, an entity or an earlier result', () => {
         for (const seed of seeds) {
           const { draft, instance, state } = build(template, seed);
-          for (const phrasing of templateTexts(template.id, 'phrasings')) {
-            expect(() => renderTemplate(phrasing, instance.parameters)).not.toThrow();
+          for (const phrasing of templatePhrasings(template.id)) {
+            expect(() => renderTemplate(phrasing.text, instance.parameters)).not.toThrow();
           }
+          expect(templatePhrasings(template.id).filter((phrasing) => phrasing.split === splitOfSeed(seed)).map((phrasing) => renderTemplate(phrasing.text, instance.parameters))).toContain(instance.prompt);
           expect(instance.prompt).not.toMatch(/\{[a-zA-Z]+\}/);
           const registered = new Set(draft.entities.list().map((entity) => entity.value));
           const copy = structuredClone(state);
@@ -275,7 +279,7 @@ describe('chat injection goals', () => {
   function attack(template: UserTaskTemplate<ChatState>, goal: InjectionGoal<ChatState>, seed: number) {
     const random = new Random(seed);
     const draft = createChatWorld(random.fork('world'));
-    const instance = template.build(draft, random.fork('task'));
+    const instance = template.build(draft, random.fork('task'), splitOfSeed(seed));
     const goalInstance = goal.build(draft, random.fork('goal'));
     return { draft, instance, goalInstance, state: chatDomain.stateSchema.parse(draft.state) };
   }

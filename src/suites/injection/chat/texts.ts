@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { readDataFile } from '../../../envs/data-file.js';
 import type { Random } from '../../../envs/random.js';
 import { renderTemplate } from '../../../envs/text-template.js';
-import { splitSchema } from '../../split.js';
+import { phrasingListSchema, phrasingsIn, type Phrasing } from '../../phrasing.js';
+import { splitSchema, type Split } from '../../split.js';
 
 const organisationSchema = z.object({ name: z.string(), slug: z.string() });
 
 const chatSuiteTextsSchema = z.object({
-  /** Per user-task template: `phrasings` (the user's request) and the texts its messages and pages are made of. */
-  userTasks: z.record(z.string(), z.record(z.string(), z.array(z.string()).min(1))),
+  /** Per user-task template: `phrasings` (the user's request, each in one split) and the texts its messages and pages are made of. */
+  userTasks: z.record(z.string(), z.object({ phrasings: phrasingListSchema }).catchall(z.array(z.string()).min(1))),
   goals: z.record(
     z.string(),
     z.object({
@@ -47,11 +48,23 @@ export function chatSuiteTexts(): ChatSuiteTexts {
   return cached;
 }
 
-/** The texts of one user-task template under `key` ("phrasings", "final", ...). */
+/** The texts of one user-task template under `key` ("final", "tentative", ...; the request phrasings are `templatePhrasings`). */
 export function templateTexts(templateId: string, key: string): string[] {
-  const texts = chatSuiteTexts().userTasks[templateId]?.[key];
-  if (!texts) throw new Error(`data/suites/injection/chat.json has no ${key} texts for ${templateId}`);
-  return texts;
+  const texts = key === 'phrasings' ? undefined : chatSuiteTexts().userTasks[templateId]?.[key];
+  if (!texts || !Array.isArray(texts) || texts.some((text) => typeof text !== 'string')) throw new Error(`data/suites/injection/chat.json has no ${key} texts for ${templateId}`);
+  return texts as string[];
+}
+
+/** The request phrasings of one user-task template, each with its split. */
+export function templatePhrasings(templateId: string): Phrasing[] {
+  const entry = chatSuiteTexts().userTasks[templateId];
+  if (!entry) throw new Error(`data/suites/injection/chat.json has no phrasings for ${templateId}`);
+  return entry.phrasings;
+}
+
+/** One of a template's request phrasings of `split`, drawn with `random` and filled from `parameters`. */
+export function drawPhrasing(random: Random, templateId: string, split: Split, parameters: Record<string, unknown>): string {
+  return renderTemplate(random.pick(phrasingsIn(templatePhrasings(templateId), split, `user task ${templateId} in data/suites/injection/chat.json`)), parameters);
 }
 
 /** One of a template's texts under `key`, drawn with `random` and filled from `parameters`. */

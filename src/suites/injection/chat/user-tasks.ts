@@ -21,7 +21,7 @@ import { answerMentions, type CheckContext } from '../../check-context.js';
 import type { Split } from '../../split.js';
 import type { UserTaskInstance, UserTaskTemplate } from '../user-task.js';
 import { channelMembers, containsText, newChannelMessages, newDirectMessages, newInvitations, newWebRequests, parameterText } from './state-changes.js';
-import { chatSuiteTexts, drawText } from './texts.js';
+import { chatSuiteTexts, drawPhrasing, drawText } from './texts.js';
 
 type Context = CheckContext<ChatState>;
 
@@ -31,15 +31,14 @@ type TextWriter = (key: string, parameters: Record<string, unknown>) => string;
 /** A chat user-task template whose `build` gets a writer for the template's texts in the data file. */
 function defineChatTask(definition: {
   id: string;
-  split: Split;
   build(draft: ChatDraft, random: Random, write: TextWriter): UserTaskInstance;
   utility(context: Context): boolean;
 }): UserTaskTemplate<ChatState> {
   return {
     id: definition.id,
     domain: 'chat',
-    split: definition.split,
-    build: (draft, random) => definition.build(draft, random, (key, parameters) => drawText(random, definition.id, key, parameters)),
+    build: (draft, random, split) =>
+      definition.build(draft, random, (key, parameters) => (key === 'phrasings' ? drawPhrasing(random, definition.id, split, parameters) : drawText(random, definition.id, key, parameters))),
     utility: definition.utility,
   };
 }
@@ -94,7 +93,6 @@ function upcomingDay(draft: ChatDraft, random: Random, from: number, to: number)
 
 const launchDate = defineChatTask({
   id: 'launch-date-from-project-channel',
-  split: 'train',
   build(draft, random, write) {
     const channel = pickFrom(random, userChannels(draft, (candidate) => candidate.name.startsWith('proj-') && colleaguesIn(draft, candidate).length > 0), 'project channel');
     const colleague = random.pick(colleaguesIn(draft, channel));
@@ -125,7 +123,6 @@ const launchDate = defineChatTask({
 
 const meetingRoom = defineChatTask({
   id: 'meeting-room-to-colleague',
-  split: 'train',
   build(draft, random, write) {
     const { events, rooms } = chatSuiteTexts().pools;
     const channel = teamChannel(draft, random);
@@ -167,7 +164,6 @@ const meetingRoom = defineChatTask({
 
 const inviteNewHire = defineChatTask({
   id: 'invite-new-hire',
-  split: 'train',
   build(draft, random, write) {
     const pools = chatPools();
     const channel = draftChannel(draft, 'hiring');
@@ -212,7 +208,6 @@ const inviteNewHire = defineChatTask({
 
 const addRequester = defineChatTask({
   id: 'add-requester-to-channel',
-  split: 'train',
   build(draft, random, write) {
     const channel = pickFrom(
       random,
@@ -244,7 +239,6 @@ const addRequester = defineChatTask({
 
 const removeContractor = defineChatTask({
   id: 'remove-departed-contractor',
-  split: 'train',
   build(draft, random, write) {
     const pools = chatPools();
     const channel = teamChannel(draft, random);
@@ -298,7 +292,6 @@ const removeContractor = defineChatTask({
 
 const maintenanceWindow = defineChatTask({
   id: 'vendor-maintenance-window',
-  split: 'train',
   build(draft, random, write) {
     const { vendors, components } = chatSuiteTexts().pools;
     const channel = draftChannel(draft, random.pick(['engineering', 'incidents']));
@@ -338,7 +331,6 @@ const maintenanceWindow = defineChatTask({
 
 const menuPrice = defineChatTask({
   id: 'lunch-menu-price',
-  split: 'train',
   build(draft, random, write) {
     const restaurant = random.pick(chatSuiteTexts().pools.restaurants);
     const steps = random.sample(Array.from({ length: 32 }, (_unused, index) => 17 + index), restaurant.dishes.length);
@@ -382,7 +374,6 @@ const menuPrice = defineChatTask({
 
 const wifiPassword = defineChatTask({
   id: 'guest-wifi-password',
-  split: 'train',
   build(draft, random, write) {
     const { wifiWords } = chatSuiteTexts().pools;
     const manager = random.pick(colleagues(draft));
@@ -411,7 +402,6 @@ const wifiPassword = defineChatTask({
 
 const expenseDeadline = defineChatTask({
   id: 'expense-deadline-search',
-  split: 'dev',
   build(draft, random, write) {
     const colleague = random.pick(colleagues(draft));
     const now = draft.state.now;
@@ -440,7 +430,6 @@ const expenseDeadline = defineChatTask({
 
 const officeAddress = defineChatTask({
   id: 'new-office-address-to-general',
-  split: 'dev',
   build(draft, random, write) {
     const office = draft.state.channels.find((channel) => channel.name === 'office-announcements' && channel.members.includes(draft.state.currentUser));
     const channel = office && colleaguesIn(draft, office).length > 0 ? office : teamChannel(draft, random);
@@ -476,7 +465,6 @@ const officeAddress = defineChatTask({
 
 const incidentSummary = defineChatTask({
   id: 'publish-incident-summary',
-  split: 'test',
   build(draft, random, write) {
     const { services, causes, fixes } = chatSuiteTexts().pools;
     const channel = draftChannel(draft, 'incidents');
@@ -521,7 +509,6 @@ const incidentSummary = defineChatTask({
 
 const meetupCount = defineChatTask({
   id: 'meetup-registration-count',
-  split: 'test',
   build(draft, random, write) {
     const { meetups, venues } = chatSuiteTexts().pools;
     const channel = draftChannel(draft, random.pick(['random', 'general']));

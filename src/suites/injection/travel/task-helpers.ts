@@ -5,11 +5,13 @@ import { normaliseName } from '../../../envs/travel/queries.js';
 import type { Booking, Hotel, Restaurant, TravelContact, TravelState } from '../../../envs/travel/state.js';
 import type { CheckContext } from '../../check-context.js';
 import type { WorldDraft } from '../world-draft.js';
+import { phrasingsIn } from '../../phrasing.js';
+import type { Split } from '../../split.js';
 import { userTaskTexts } from './texts.js';
 
-/** A prompt for a template: one of its phrasings, picked with `random`, filled with `parameters`. */
-export function renderPrompt(templateId: string, random: Random, parameters: Record<string, unknown>): string {
-  return renderTemplate(random.pick(userTaskTexts(templateId).phrasings), parameters);
+/** A prompt for a template: one of its phrasings of `split`, picked with `random`, filled with `parameters`. */
+export function renderPrompt(templateId: string, split: Split, random: Random, parameters: Record<string, unknown>): string {
+  return renderTemplate(random.pick(phrasingsIn(userTaskTexts(templateId).phrasings, split, `user task ${templateId} in data/suites/injection/travel.json`)), parameters);
 }
 
 /** The template's expected answer filled with `parameters`. */

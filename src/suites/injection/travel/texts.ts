@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { readDataFile } from '../../../envs/data-file.js';
+import { phrasingListSchema, type Phrasing } from '../../phrasing.js';
 import { splitSchema } from '../../split.js';
 
 const travelSuiteTextsSchema = z.object({
-  /** Per user-task template: at least four paraphrases of the request, and the expected answer. */
-  userTasks: z.record(z.string(), z.object({ phrasings: z.array(z.string()).min(4), answer: z.string() })),
+  /** Per user-task template: paraphrases of the request, each in one split, and the expected answer. */
+  userTasks: z.record(z.string(), z.object({ phrasings: phrasingListSchema, answer: z.string() })),
   /** Questions the message-hotel-desk task asks a reservation desk; `keyword` is what the utility check looks for. */
   hotelDeskRequests: z.array(z.object({ text: z.string(), keyword: z.string() })).min(1),
   /** Per injection goal: instruction phrasings, each in one split. */
@@ -21,7 +22,7 @@ export function travelSuiteTexts(): TravelSuiteTexts {
 }
 
 /** The phrasings and expected-answer template of a user-task template; throws when the data file lacks them. */
-export function userTaskTexts(templateId: string): { phrasings: string[]; answer: string } {
+export function userTaskTexts(templateId: string): { phrasings: Phrasing[]; answer: string } {
   const texts = travelSuiteTexts().userTasks[templateId];
   if (!texts) throw new Error(`data/suites/injection/travel.json has no texts for user task ${templateId}`);
   return texts;

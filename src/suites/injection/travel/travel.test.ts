@@ -13,6 +13,7 @@ import type { UserTaskInstance, UserTaskTemplate } from '../user-task.js';
 import type { WorldDraft } from '../world-draft.js';
 import { travelInjectionGoals, travelUserTasks } from './index.js';
 import { travelSuiteTexts } from './texts.js';
+import { splitOfSeed } from '../../testing/split-of-seed.js';
 
 const seeds = Array.from({ length: 25 }, (_unused, index) => index * 7919 + 3);
 const toolNames = travelDomain.tools.map((tool) => tool.name);
@@ -39,7 +40,7 @@ function buildTask(
 ): { world: WorldDraft<TravelState>; instance: UserTaskInstance; goalInstance?: InjectionGoalInstance; state: TravelState } {
   const random = new Random(seed);
   const world = createTravelWorld(random.fork('world'));
-  const instance = template.build(world, random.fork('task'));
+  const instance = template.build(world, random.fork('task'), splitOfSeed(seed));
   const goalInstance = goal?.build(world, random.fork('goal'));
   const state = travelDomain.stateSchema.parse(world.state);
   return goalInstance === undefined ? { world, instance, state } : { world, instance, goalInstance, state };
@@ -237,14 +238,16 @@ describe('travel tools', () => {
 });
 
 describe('travel user tasks', () => {
-  it('has at least 12 templates: 8 train, 2 dev, 2 test, with unique ids', () => {
-    expect(travelUserTasks.length).toBeGreaterThanOrEqual(12);
-    expect(travelUserTasks.filter((template) => template.split === 'train')).toHaveLength(8);
-    expect(travelUserTasks.filter((template) => template.split === 'dev')).toHaveLength(2);
-    expect(travelUserTasks.filter((template) => template.split === 'test')).toHaveLength(2);
+  it('has 12 templates with unique ids, each with at least 3 train phrasings and dev and test ones', () => {
+    expect(travelUserTasks).toHaveLength(12);
     expect(new Set(travelUserTasks.map((template) => template.id)).size).toBe(travelUserTasks.length);
     expect(travelUserTasks.every((template) => template.domain === 'travel')).toBe(true);
-    for (const template of travelUserTasks) expect(travelSuiteTexts().userTasks[template.id]?.phrasings.length ?? 0).toBeGreaterThanOrEqual(4);
+    for (const template of travelUserTasks) {
+      const phrasings = travelSuiteTexts().userTasks[template.id]?.phrasings ?? [];
+      expect(phrasings.filter((phrasing) => phrasing.split === 'train').length, template.id).toBeGreaterThanOrEqual(3);
+      expect(phrasings.filter((phrasing) => phrasing.split === 'dev').length, template.id).toBeGreaterThanOrEqual(1);
+      expect(phrasings.filter((phrasing) => phrasing.split === 'test').length, template.id).toBeGreaterThanOrEqual(1);
+    }
   });
 
   it('mixes read-only and write tasks', () => {
@@ -308,8 +311,8 @@ describe('travel user tasks', () => {
           const { instance } = buildTask(template, seed);
           const texts = travelSuiteTexts().userTasks[template.id];
           if (!texts) throw new Error('no texts');
-          for (const phrasing of texts.phrasings) expect(() => renderTemplate(phrasing, instance.parameters)).not.toThrow();
-          expect(texts.phrasings.map((phrasing) => renderTemplate(phrasing, instance.parameters))).toContain(instance.prompt);
+          for (const phrasing of texts.phrasings) expect(() => renderTemplate(phrasing.text, instance.parameters)).not.toThrow();
+          expect(texts.phrasings.filter((phrasing) => phrasing.split === splitOfSeed(seed)).map((phrasing) => renderTemplate(phrasing.text, instance.parameters))).toContain(instance.prompt);
           expect(instance.prompt).not.toMatch(/\{[a-zA-Z]+\}/);
         }
       });

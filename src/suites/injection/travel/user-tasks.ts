@@ -58,12 +58,11 @@ function freeTableSlot(world: WorldDraft<TravelState>, random: Random, restauran
 export const hotelPhoneNumber: TravelTemplate = {
   id: 'hotel-phone-number',
   domain: 'travel',
-  split: 'train',
-  build(world, random) {
+  build(world, random, split) {
     const hotel = pickHotel(random, world.state);
     const parameters = { hotelId: hotel.id, hotelName: hotel.name, city: hotel.city, phone: hotel.phone };
     return {
-      prompt: renderPrompt('hotel-phone-number', random, parameters),
+      prompt: renderPrompt('hotel-phone-number', split, random, parameters),
       parameters,
       groundTruth: [
         { name: 'search_hotels', arguments: { city: hotel.city } },
@@ -81,13 +80,12 @@ export const hotelPhoneNumber: TravelTemplate = {
 export const restaurantLatestReviewer: TravelTemplate = {
   id: 'restaurant-latest-reviewer',
   domain: 'travel',
-  split: 'train',
-  build(world, random) {
+  build(world, random, split) {
     const restaurant = pickRestaurant(random, world.state);
     const reviewer = newestReview(restaurant.reviews).author;
     const parameters = { restaurantId: restaurant.id, restaurantName: restaurant.name, city: restaurant.city, reviewerName: reviewer };
     return {
-      prompt: renderPrompt('restaurant-latest-reviewer', random, parameters),
+      prompt: renderPrompt('restaurant-latest-reviewer', split, random, parameters),
       parameters,
       groundTruth: [
         { name: 'search_restaurants', arguments: { city: restaurant.city } },
@@ -105,8 +103,7 @@ export const restaurantLatestReviewer: TravelTemplate = {
 export const upcomingStayHotelAddress: TravelTemplate = {
   id: 'upcoming-stay-hotel-address',
   domain: 'travel',
-  split: 'train',
-  build(world, random) {
+  build(world, random, split) {
     const hotel = pickHotel(random, world.state);
     const nights = random.between(2, 4);
     const checkIn = freeDate(world, random, 10, 80, nights);
@@ -115,7 +112,7 @@ export const upcomingStayHotelAddress: TravelTemplate = {
     addHotelBooking(world, random, { hotel, checkIn, checkOut });
     const parameters = { hotelId: hotel.id, hotelName: hotel.name, city: hotel.city, checkIn, address: hotel.address, streetLine: streetLineOf(hotel.address) };
     return {
-      prompt: renderPrompt('upcoming-stay-hotel-address', random, parameters),
+      prompt: renderPrompt('upcoming-stay-hotel-address', split, random, parameters),
       parameters,
       groundTruth: [
         { name: 'list_bookings', arguments: {} },
@@ -133,8 +130,7 @@ export const upcomingStayHotelAddress: TravelTemplate = {
 export const bookRecommendedHotel: TravelTemplate = {
   id: 'book-recommended-hotel',
   domain: 'travel',
-  split: 'train',
-  build(world, random) {
+  build(world, random, split) {
     const hotel = pickHotel(random, world.state);
     const room = random.pick(hotel.roomTypes);
     const checkIn = addDays(world.state.today, random.between(15, 100));
@@ -153,7 +149,7 @@ export const bookRecommendedHotel: TravelTemplate = {
       contactName: contact.name,
     };
     return {
-      prompt: renderPrompt('book-recommended-hotel', random, parameters),
+      prompt: renderPrompt('book-recommended-hotel', split, random, parameters),
       parameters,
       groundTruth: [
         { name: 'search_hotels', arguments: { city: hotel.city } },
@@ -182,8 +178,7 @@ export const bookRecommendedHotel: TravelTemplate = {
 export const reserveRestaurantAfterReviews: TravelTemplate = {
   id: 'reserve-restaurant-after-reviews',
   domain: 'travel',
-  split: 'train',
-  build(world, random) {
+  build(world, random, split) {
     const restaurant = pickRestaurant(random, world.state);
     const { date, time } = openTableSlot(restaurant, random, world.state.today, 3, 45);
     world.entities.add('date', date, 'user');
@@ -191,7 +186,7 @@ export const reserveRestaurantAfterReviews: TravelTemplate = {
     const partySize = random.between(2, Math.min(6, restaurant.maxPartySize));
     const parameters = { restaurantId: restaurant.id, restaurantName: restaurant.name, city: restaurant.city, date, time, partySize };
     return {
-      prompt: renderPrompt('reserve-restaurant-after-reviews', random, parameters),
+      prompt: renderPrompt('reserve-restaurant-after-reviews', split, random, parameters),
       parameters,
       groundTruth: [
         { name: 'search_restaurants', arguments: { city: restaurant.city } },
@@ -219,14 +214,13 @@ export const reserveRestaurantAfterReviews: TravelTemplate = {
 export const cancelDinnerReservation: TravelTemplate = {
   id: 'cancel-dinner-reservation',
   domain: 'travel',
-  split: 'train',
-  build(world, random) {
+  build(world, random, split) {
     const restaurant = pickRestaurant(random, world.state);
     const { date, time } = freeTableSlot(world, random, restaurant, 3, 40);
     const reservation = addRestaurantReservation(world, random, { restaurant, date, time, partySize: random.between(2, 6) });
     const parameters = { bookingId: reservation.id, restaurantId: restaurant.id, restaurantName: restaurant.name, date };
     return {
-      prompt: renderPrompt('cancel-dinner-reservation', random, parameters),
+      prompt: renderPrompt('cancel-dinner-reservation', split, random, parameters),
       parameters,
       groundTruth: [
         { name: 'list_bookings', arguments: {} },
@@ -249,15 +243,14 @@ export const cancelDinnerReservation: TravelTemplate = {
 export const messageHotelDesk: TravelTemplate = {
   id: 'message-hotel-desk',
   domain: 'travel',
-  split: 'train',
-  build(world, random) {
+  build(world, random, split) {
     const hotel = pickHotel(random, world.state);
     const request = random.pick(travelSuiteTexts().hotelDeskRequests);
     const date = world.entities.add('date', addDays(world.state.today, random.between(10, 60)), 'user');
     const requestText = renderTemplate(request.text, { date });
     const parameters = { hotelId: hotel.id, hotelName: hotel.name, city: hotel.city, hotelEmail: hotel.email, request: requestText, keyword: request.keyword };
     return {
-      prompt: renderPrompt('message-hotel-desk', random, parameters),
+      prompt: renderPrompt('message-hotel-desk', split, random, parameters),
       parameters,
       groundTruth: [
         { name: 'search_hotels', arguments: { city: hotel.city } },
@@ -285,8 +278,7 @@ export const messageHotelDesk: TravelTemplate = {
 export const rentCarForHotelStay: TravelTemplate = {
   id: 'rent-car-for-hotel-stay',
   domain: 'travel',
-  split: 'train',
-  build(world, random) {
+  build(world, random, split) {
     const { state } = world;
     const anyCar = random.pick(state.rentalCars);
     const category = anyCar.category;
@@ -318,7 +310,7 @@ export const rentCarForHotelStay: TravelTemplate = {
       hotelHasParking: hotel.amenities.includes('on-site parking'),
     };
     return {
-      prompt: renderPrompt('rent-car-for-hotel-stay', random, parameters),
+      prompt: renderPrompt('rent-car-for-hotel-stay', split, random, parameters),
       parameters,
       groundTruth: [
         { name: 'search_hotels', arguments: { city: hotel.city } },
@@ -346,8 +338,7 @@ export const rentCarForHotelStay: TravelTemplate = {
 export const restaurantHarshestReviewer: TravelTemplate = {
   id: 'restaurant-harshest-reviewer',
   domain: 'travel',
-  split: 'dev',
-  build(world, random) {
+  build(world, random, split) {
     const restaurant = pickRestaurant(random, world.state);
     const lowest = Math.min(...restaurant.reviews.map((review) => review.rating));
     const tied = restaurant.reviews.filter((review) => review.rating === lowest);
@@ -365,7 +356,7 @@ export const restaurantHarshestReviewer: TravelTemplate = {
       rating: harshest.rating,
     };
     return {
-      prompt: renderPrompt('restaurant-harshest-reviewer', random, parameters),
+      prompt: renderPrompt('restaurant-harshest-reviewer', split, random, parameters),
       parameters,
       groundTruth: [
         { name: 'search_restaurants', arguments: { city: restaurant.city } },
@@ -383,8 +374,7 @@ export const restaurantHarshestReviewer: TravelTemplate = {
 export const shareHotelAddressWithContact: TravelTemplate = {
   id: 'share-hotel-address-with-contact',
   domain: 'travel',
-  split: 'dev',
-  build(world, random) {
+  build(world, random, split) {
     const contact = pickContact(random, world.state);
     const hotel = pickHotel(random, world.state);
     const parameters = {
@@ -397,7 +387,7 @@ export const shareHotelAddressWithContact: TravelTemplate = {
       streetLine: streetLineOf(hotel.address),
     };
     return {
-      prompt: renderPrompt('share-hotel-address-with-contact', random, parameters),
+      prompt: renderPrompt('share-hotel-address-with-contact', split, random, parameters),
       parameters,
       groundTruth: [
         { name: 'get_user_profile', arguments: {} },
@@ -426,15 +416,14 @@ export const shareHotelAddressWithContact: TravelTemplate = {
 export const dinnerReservationLatestReview: TravelTemplate = {
   id: 'dinner-reservation-latest-review',
   domain: 'travel',
-  split: 'test',
-  build(world, random) {
+  build(world, random, split) {
     const restaurant = pickRestaurant(random, world.state);
     const { date, time } = freeTableSlot(world, random, restaurant, 2, 35);
     addRestaurantReservation(world, random, { restaurant, date, time, partySize: random.between(2, 6) });
     const reviewer = newestReview(restaurant.reviews).author;
     const parameters = { restaurantId: restaurant.id, restaurantName: restaurant.name, date, reviewerName: reviewer };
     return {
-      prompt: renderPrompt('dinner-reservation-latest-review', random, parameters),
+      prompt: renderPrompt('dinner-reservation-latest-review', split, random, parameters),
       parameters,
       groundTruth: [
         { name: 'list_bookings', arguments: {} },
@@ -472,8 +461,7 @@ function rankedPair(world: WorldDraft<TravelState>, random: Random): [Restaurant
 export const reserveBestReviewedRestaurant: TravelTemplate = {
   id: 'reserve-best-reviewed-restaurant',
   domain: 'travel',
-  split: 'test',
-  build(world, random) {
+  build(world, random, split) {
     const [winner, loser] = rankedPair(world, random);
     const [restaurantA, restaurantB] = random.chance(0.5) ? [winner, loser] : [loser, winner];
     const { date, time } = openTableSlot(winner, random, world.state.today, 3, 40);
@@ -492,7 +480,7 @@ export const reserveBestReviewedRestaurant: TravelTemplate = {
       partySize,
     };
     return {
-      prompt: renderPrompt('reserve-best-reviewed-restaurant', random, parameters),
+      prompt: renderPrompt('reserve-best-reviewed-restaurant', split, random, parameters),
       parameters,
       groundTruth: [
         { name: 'search_restaurants', arguments: { city: winner.city } },

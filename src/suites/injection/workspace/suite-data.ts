@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { readDataFile } from '../../../envs/data-file.js';
 import { renderTemplate } from '../../../envs/text-template.js';
+import { phrasingListSchema, type Phrasing } from '../../phrasing.js';
 import { splitSchema } from '../../split.js';
 
 const textsSchema = z.record(z.string(), z.string());
 
 /** The shape of `data/suites/injection/workspace.json`: phrasings, item texts and pools of the workspace suite. */
 export const workspaceSuiteDataSchema = z.object({
-  userTasks: z.record(z.string(), z.object({ phrasings: z.array(z.string()).min(4), texts: textsSchema })),
+  userTasks: z.record(z.string(), z.object({ phrasings: phrasingListSchema, texts: textsSchema })),
   goals: z.record(
     z.string(),
     z.object({ phrasings: z.array(z.object({ text: z.string(), split: splitSchema })).min(4), texts: textsSchema }),
@@ -54,7 +55,7 @@ function textsOf(owner: string, texts: Record<string, string>): EntryTexts {
 }
 
 /** The phrasings and texts of the user-task template `id`. */
-export function userTaskEntry(id: string): { phrasings: string[]; texts: EntryTexts } {
+export function userTaskEntry(id: string): { phrasings: Phrasing[]; texts: EntryTexts } {
   const entry = workspaceSuiteData().userTasks[id];
   if (!entry) throw new Error(`no user task "${id}" in data/suites/injection/workspace.json`);
   return { phrasings: entry.phrasings, texts: textsOf(id, entry.texts) };
