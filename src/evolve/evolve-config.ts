@@ -24,7 +24,7 @@ export const evolvePresetSchema = z
     seed: count.describe('Seed of task sampling, rollouts and training'),
     pools: kindCountsSchema.describe('Train-split tasks rolled out each round to collect failures (DESIGN §2 step 1)'),
     dev: kindCountsSchema.describe('Dev-split tasks evaluated after each round'),
-    test: kindCountsSchema.describe('Test-split tasks evaluated at the end (template families unseen in training)'),
+    test: kindCountsSchema.describe('Test-split tasks evaluated at the end (request wordings, attacks, goal phrasings and worlds unseen in training)'),
     repair: z
       .object({
         candidates: positive.describe('K, repair candidates per failure (DESIGN §2 step 2, default 8)'),
