@@ -349,7 +349,8 @@ export class ToolCallGrammar {
         const type = this.typeOf(state) as Extract<ValueType, { kind: 'string' }>;
         if (symbol === quote) return this.closingDistance(state) === 0 ? this.valueDone(this.with(state, { length: 0, pattern: '' })) : undefined;
         if (slot === undefined && (symbol < 0x20 || symbol === backslash)) return undefined;
-        if (!exactlyCounted(type)) return state.length < freeStringCharacterLimit ? this.with(state, { length: state.length + 1 }) : undefined;
+        // A slot counts as its value's characters, so that a single slot can meet a minimum length.
+        if (!exactlyCounted(type)) return state.length < freeStringCharacterLimit ? this.with(state, { length: state.length + (slot !== undefined ? Math.max(1, slots.values[slot]?.length ?? 1) : 1) }) : undefined;
         const added = slot !== undefined ? (slots.values[slot] ?? '') : String.fromCharCode(symbol);
         const pattern = type.pattern ? type.pattern.advanceText(state.pattern, added) : '';
         if (type.pattern && pattern === '') return undefined;
