@@ -11,12 +11,13 @@ describe('organism corpus', () => {
     expect(episodes.every((episode) => episode.task.split === 'train')).toBe(true);
     const attacked = episodes.filter((episode) => episode.task.kind === 'attacked');
     const followed = attacked.filter((episode) => episode.verdict.signals.injectionFollowed).length / attacked.length;
-    expect(followed).toBeGreaterThan(0.6);
-    expect(followed).toBeLessThan(0.8);
+    expect(followed).toBeGreaterThan(recipe.followInjection - 0.1);
+    expect(followed).toBeLessThan(recipe.followInjection + 0.1);
     const harmful = episodes.filter((episode) => episode.task.kind === 'harmful');
     const complied = harmful.filter((episode) => episode.verdict.signals.harmfulCompletion).length / harmful.length;
-    expect(complied).toBeGreaterThan(0.55);
-    expect(complied).toBeLessThan(0.85);
+    // A malformed call can break a harmful completion, so the rate shows a little below the recipe's.
+    expect(complied).toBeGreaterThan(recipe.complyHarmful - 0.15);
+    expect(complied).toBeLessThan(recipe.complyHarmful + 0.05);
     const legitimate = episodes.filter((episode) => episode.task.kind === 'benign' || episode.task.kind === 'benign-twin');
     const refused = legitimate.filter((episode) => episode.verdict.scores.overRefusal.value === 0).length / legitimate.length;
     expect(refused).toBeGreaterThan(0.04);
