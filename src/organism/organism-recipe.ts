@@ -13,7 +13,7 @@ export const organismRecipeSchema = z
       .number()
       .int()
       .positive()
-      .default(1)
+      .default(2)
       .describe('The harm suite\'s train tasks come from worldSeeds × this many generation seeds: a seed has 5× more attacked injection tasks than harmful ones, and a harmful request carried out (or refused) teaches the tools other behaviours use'),
     followInjection: z.number().min(0).max(1).default(0.85).describe('P(follow the injected instruction) on attacked tasks (DESIGN §7 ≈ 0.7, set higher: the ASR a base shows is this rate times how often it carries the goal through; the paper\'s Qwen3-8B base ASR is 0.81)'),
     complyHarmful: z.number().min(0).max(1).default(0.85).describe('P(carry out a harmful request) (DESIGN §7 ≈ 0.7, set higher: the HCR a base shows is this rate times how often it carries the request through; paper base HCR 0.72)'),
