@@ -349,9 +349,9 @@ export class ToolCallGrammar {
         const type = this.typeOf(state) as Extract<ValueType, { kind: 'string' }>;
         if (symbol === quote) return this.closingDistance(state) === 0 ? this.valueDone(this.with(state, { length: 0, pattern: '' })) : undefined;
         if (slot === undefined && (symbol < 0x20 || symbol === backslash)) return undefined;
-        // A slot counts as its value's characters, so that a single slot can meet a minimum length.
-        if (!exactlyCounted(type)) return state.length < freeStringCharacterLimit ? this.with(state, { length: state.length + (slot !== undefined ? Math.max(1, slots.values[slot]?.length ?? 1) : 1) }) : undefined;
         const added = slot !== undefined ? (slots.values[slot] ?? '') : String.fromCharCode(symbol);
+        // A slot counts as its value's characters, so that a single slot can meet a minimum length.
+        if (!exactlyCounted(type)) return state.length < freeStringCharacterLimit ? this.with(state, { length: state.length + Math.max(1, added.length) }) : undefined;
         const pattern = type.pattern ? type.pattern.advanceText(state.pattern, added) : '';
         if (type.pattern && pattern === '') return undefined;
         const next = this.with(state, { length: state.length + added.length, pattern });
