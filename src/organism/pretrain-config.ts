@@ -12,10 +12,10 @@ export const pretrainConfigSchema = z
         layers: z.number().int().positive().default(4),
         heads: z.number().int().positive().default(2),
         ffHidden: z.number().int().positive().default(344),
-        maxSequence: z.number().int().positive().default(768),
+        maxSequence: z.number().int().positive().default(1024),
       })
       .strict()
-      .default({ dModel: 128, layers: 4, heads: 2, ffHidden: 344, maxSequence: 768 }),
+      .default({ dModel: 128, layers: 4, heads: 2, ffHidden: 344, maxSequence: 1024 }),
     training: z
       .object({
         seed: z.number().int().nonnegative().default(0),
@@ -32,7 +32,7 @@ export const pretrainConfigSchema = z
         warmupSteps: z.number().int().nonnegative().default(100),
         weightDecay: z.number().min(0).default(0.01),
         maximumGradientNorm: z.number().min(0).default(1),
-        lengthBuckets: z.array(z.number().int().positive()).min(1).default([256, 384, 512, 768]),
+        lengthBuckets: z.array(z.number().int().positive()).min(1).default([256, 384, 512, 768, 1024]),
         slotLossWeight: z
           .number()
           .min(0)
@@ -54,7 +54,7 @@ export const pretrainConfigSchema = z
         warmupSteps: 100,
         weightDecay: 0.01,
         maximumGradientNorm: 1,
-        lengthBuckets: [256, 384, 512, 768],
+        lengthBuckets: [256, 384, 512, 768, 1024],
         slotLossWeight: 3,
         contextLossWeight: 0.2,
         checkpointEvery: 250,

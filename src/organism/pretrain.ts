@@ -20,11 +20,13 @@ import { corpusSequences, corpusTexts, type CorpusSequence } from './corpus-sequ
 import type { PretrainConfig } from './pretrain-config.js';
 import { PretrainResumeError, recordPretrainRun, resumableCheckpoint } from './pretrain-resume.js';
 import { writeRepairExamples } from './repair-examples.js';
-import { writeCorpusEpisodes } from './write-corpus.js';
+import { injectionShownWhenFollowed } from './injection-visibility.js';
+import { replayAsSolved, writeCorpusEpisodes } from './write-corpus.js';
 
 /** Progress events of {@link pretrain}, for the CLI. */
 export type PretrainEvent =
   | { kind: 'corpus'; finished: number; total: number }
+  | { kind: 'injections-unseen'; replayed: number; followed: number }
   | { kind: 'corpus-done'; episodes: number; behaviours: Record<string, number> }
   | { kind: 'tokenizer-done'; vocabularySize: number; seconds: number }
   | { kind: 'sequences-done'; sequences: number; dropped: number; tokens: number; assistantTokens: number }
@@ -88,7 +90,14 @@ interface BuiltCorpus {
 
 /** Writes the corpus, learns the argument kinds, trains the tokenizer and renders the sequences. */
 async function buildCorpus(config: PretrainConfig, onEvent: (event: PretrainEvent) => void): Promise<BuiltCorpus> {
-  const plain = await writeCorpusEpisodes(config.recipe, (finished, total) => onEvent({ kind: 'corpus', finished, total }));
+  const played = await writeCorpusEpisodes(config.recipe, (finished, total) => onEvent({ kind: 'corpus', finished, total }));
+  // Injections the template cut out of view are not followed: those tasks are played again as solved.
+  const firstTokenizer = trainTokenizer(corpusTexts(played), { vocabSize: config.tokenizerVocabularySize, specialTokens: tinyChatSpecialTokens() });
+  const unseen = played.filter((episode) => episode.behaviour === 'follow-injection' && !injectionShownWhenFollowed(episode, firstTokenizer));
+  const replayed = await replayAsSolved(unseen, config.recipe);
+  const unseenSet = new Set(unseen);
+  const plain = [...played.filter((episode) => !unseenSet.has(episode)), ...replayed];
+  onEvent({ kind: 'injections-unseen', replayed: replayed.length, followed: played.filter((episode) => episode.behaviour === 'follow-injection').length });
   const repairs = await writeRepairExamples(plain, config.recipe);
   const episodes = [...plain, ...repairs];
   const behaviours: Record<string, number> = {};

@@ -7,7 +7,7 @@ import type { Task } from '../suites/task.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 import { verify } from '../verifiers/verify.js';
 import type { Verdict } from '../verifiers/score.js';
-import { drawCorpusPlan, type CorpusBehaviour } from './corpus-plans.js';
+import { drawCorpusPlan, solvePlan, type CorpusBehaviour } from './corpus-plans.js';
 import type { OrganismRecipe } from './organism-recipe.js';
 
 /** One corpus episode: a train-split task played by a scripted behaviour, scored (the world states are dropped once scored). */
@@ -72,4 +72,30 @@ export async function writeCorpusEpisodes(recipe: OrganismRecipe, onEpisodeDone?
     }
   }
   return played;
+}
+
+/**
+ * Plays the tasks of `episodes` again with the solve behaviour (the corpus's replacement for a
+ * follow-injection episode whose injection the template never showed). Deterministic.
+ */
+export async function replayAsSolved(episodes: readonly CorpusEpisode[], recipe: OrganismRecipe): Promise<CorpusEpisode[]> {
+  const random = new Random(recipe.seed).fork('corpus-replays');
+  const plans = new Map(episodes.map((episode) => [corpusId(episode.task), solvePlan(episode.task, random.fork(corpusId(episode.task)))]));
+  const policy = new ScriptedPolicy('organism:corpus-replay', (task): ScriptedPlan => {
+    const plan = plans.get(corpusId(task));
+    if (!plan) throw new Error(`no replay plan for ${corpusId(task)}`);
+    return plan;
+  });
+  const played = await runEpisodes(
+    episodes.map((episode) => episode.task),
+    policy,
+    { batchSize: 256 },
+  );
+  return played.map((episode) => ({
+    task: episode.task,
+    behaviour: 'solve' as const,
+    malformed: false,
+    trajectory: episode.trajectory,
+    verdict: verify(episode.task, episode.trajectory, episode.before, episode.after),
+  }));
 }

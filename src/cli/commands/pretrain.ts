@@ -54,6 +54,10 @@ export function pretrainCommand(): Command {
             corpusProgress ??= startProgress('corpus episodes', event.total);
             corpusProgress.update(event.finished);
             break;
+          case 'injections-unseen':
+            corpusProgress?.stop();
+            log(`corpus: ${event.replayed} of ${event.followed} followed injections were out of view (cut from a tool result); those tasks replayed as solved`);
+            break;
           case 'corpus-done':
             corpusProgress?.stop();
             log(`corpus: ${event.episodes} episodes (${Object.entries(event.behaviours).map(([name, count]) => `${name} ${count}`).join(', ')})`);

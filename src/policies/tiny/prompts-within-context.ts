@@ -13,7 +13,7 @@ export interface PromptsWithinContext {
 }
 
 /** Tool-result budgets (tokens) tried, in order, after the template's own when a prompt does not fit. */
-export const fallbackToolResultBudgets: readonly number[] = [64, 40, 24];
+export const fallbackToolResultBudgets: readonly number[] = [160, 128, 96, 64, 40, 24];
 
 /**
  * Renders each request and sets aside those whose prompt is longer than `limit` tokens (context
