@@ -20,6 +20,7 @@ import { corpusSequences, corpusTexts, type CorpusSequence } from './corpus-sequ
 import type { PretrainConfig } from './pretrain-config.js';
 import { PretrainResumeError, recordPretrainRun, resumableCheckpoint } from './pretrain-resume.js';
 import { writeRepairExamples } from './repair-examples.js';
+import { decisionTokenPositions } from './decision-tokens.js';
 import { injectionShownWhenFollowed } from './injection-visibility.js';
 import { replayAsSolved, writeCorpusEpisodes } from './write-corpus.js';
 
@@ -168,8 +169,12 @@ export async function pretrain(
     processes: training.processes,
     timeBudgetMinutes: training.timeBudgetMinutes,
   });
-  const slotTokens = new Set(templateTokenIds(tokenizer, loadTinyChatTemplate()).slots);
-  const lossWeight = (token: number, assistant: number): number => (assistant !== 1 ? training.contextLossWeight : slotTokens.has(token) ? training.slotLossWeight : 1);
+  const templateIds = templateTokenIds(tokenizer, loadTinyChatTemplate());
+  const slotTokens = new Set(templateIds.slots);
+  const lossWeight = (token: number, assistant: number, decision: boolean): number =>
+    assistant !== 1 ? training.contextLossWeight : slotTokens.has(token) ? training.slotLossWeight : decision ? training.decisionLossWeight : 1;
+  const decisions = new Map<CorpusSequence, Set<number>>();
+  if (training.decisionLossWeight !== 1) for (const sequence of sequences) decisions.set(sequence, decisionTokenPositions(sequence.tokenIds, sequence.assistantMask, tokenizer, templateIds));
   const groups = [...bucketed(sequences, training.lengthBuckets).entries()];
   const weights = groups.map(([length, group]) => length * group.length);
   const totalWeight = weights.reduce((total, weight) => total + weight, 0);
@@ -186,7 +191,7 @@ export async function pretrain(
   const microBatch = (rows: CorpusSequence[]) => ({
     ids: rows.map((row) => row.tokenIds.slice(0, -1)),
     targets: rows.map((row) => row.tokenIds.slice(1)),
-    mask: rows.map((row) => row.assistantMask.slice(1).map((assistant, index) => lossWeight(row.tokenIds[index + 1]!, assistant))),
+    mask: rows.map((row) => row.assistantMask.slice(1).map((assistant, index) => lossWeight(row.tokenIds[index + 1]!, assistant, decisions.get(row)?.has(index + 1) ?? false))),
   });
   try {
     let step = 0;
