@@ -99,7 +99,7 @@ export function learnArgumentKinds(
 }
 
 /** The kind of each slot value of a rendered conversation: registered entities first, then record ids. */
-export function slotKinds(values: readonly string[], entities: readonly Entity[], template: TinyChatTemplate): (EntityKind | undefined)[] {
+export function slotKinds(values: readonly (string | undefined)[], entities: readonly Entity[], template: TinyChatTemplate): (EntityKind | undefined)[] {
   const kindByValue = new Map<string, EntityKind>();
   for (const entity of entities) if (!kindByValue.has(entity.value)) kindByValue.set(entity.value, entity.kind);
   const matcher = template.recordIdPattern ? new EntityMatcher([], template.recordIdPattern) : undefined;
@@ -107,7 +107,7 @@ export function slotKinds(values: readonly string[], entities: readonly Entity[]
     const segments = matcher?.segment(value) ?? [];
     return segments.length === 1 && segments[0]!.kind === 'entity';
   };
-  return values.map((value) => kindByValue.get(value) ?? (isRecordId(value) ? recordIdKind : undefined));
+  return values.map((value) => (value === undefined || value === null ? undefined : (kindByValue.get(value) ?? (isRecordId(value) ? recordIdKind : undefined))));
 }
 
 /** Reads a checkpoint's argument kinds; `{}` when the checkpoint has none. Throws a one-line error naming the file when it is malformed. */

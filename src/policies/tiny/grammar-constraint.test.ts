@@ -27,7 +27,7 @@ interface Turn {
   /** The turn's tokens, from after the assistant role marker through its end-of-turn. */
   tokens: number[];
   /** The values of the slots the prompt before the turn used. */
-  slotValues: readonly string[];
+  slotValues: readonly (string | undefined)[];
 }
 
 /** Splits a trajectory, as the template renders it, into its assistant turns. */
@@ -42,7 +42,7 @@ function assistantTurns(episode: Episode): Turn[] {
   while (index < rendered.tokenIds.length) {
     const id = rendered.tokenIds[index]!;
     if (id === ids.named.assistant) {
-      const slotValues = rendered.slotMap.values.slice(0, seenSlots.size);
+      const slotValues = rendered.slotMap.values.map((value, slot) => (seenSlots.has(ids.slots[slot]!) ? value : undefined));
       const tokens: number[] = [];
       index += 1;
       while (index < rendered.tokenIds.length && rendered.assistantMask[index] === 1) {
@@ -65,7 +65,7 @@ function assistantTurns(episode: Episode): Turn[] {
 function firstNewSlot(turn: Turn): number {
   return turn.tokens.findIndex((token) => {
     const slot = ids.slots.indexOf(token);
-    return slot >= turn.slotValues.length;
+    return slot >= 0 && turn.slotValues[slot] === undefined;
   });
 }
 

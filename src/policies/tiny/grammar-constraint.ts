@@ -52,7 +52,7 @@ export class GrammarConstraint {
     tokenizer: TemplateTokenizer & { vocabularySize: number },
     template: TinyChatTemplate,
     request: { tools: readonly OpenAiTool[]; entities: readonly Entity[] },
-    slotValues: readonly string[],
+    slotValues: readonly (string | undefined)[],
     argumentKinds: ArgumentKinds = {},
   ) {
     this.grammar = new ToolCallGrammar(request.tools, template.toolCall, argumentKinds);

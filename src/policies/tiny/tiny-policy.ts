@@ -16,7 +16,7 @@ import {
   type TensorBackend,
 } from '../../nn/index.js';
 import { tokenizerFromJson, type Tokenizer } from '../../nn/tokenizer/index.js';
-import { generationStopTokenIds, loadTinyChatTemplate, parseAssistantOutput, templateTokenIds } from './chat-template/index.js';
+import { generationStopTokenIds, loadTinyChatTemplate, parseAssistantOutput, templateTokenIds, usedSlots, type SlotMap } from './chat-template/index.js';
 import { readArgumentKinds, type ArgumentKinds } from './argument-kinds.js';
 import { GrammarConstraint } from './grammar-constraint.js';
 import { promptsWithinContext } from './prompts-within-context.js';
@@ -165,20 +165,23 @@ export class TinyPolicy implements Policy {
   }
 
   /** Every token id except the entity slots from `usedSlots` on (slots that stand for nothing yet). */
-  private allowedTokens(usedSlots: number): Int32Array {
-    const cached = this.allowedBySlotCount.get(usedSlots);
+  private allowedTokens(slotMap: SlotMap): Int32Array {
+    const used = usedSlots(slotMap);
+    const key = used.join(',');
+    const cached = this.allowedBySlotCount.get(key);
     if (cached) return cached;
     const slotIds = templateTokenIds(this.tokenizer, loadTinyChatTemplate()).slots;
-    const forbidden = new Set(slotIds.slice(usedSlots));
+    const forbidden = new Set(slotIds);
+    for (const slot of used) forbidden.delete(slotIds[slot]!);
     const allowed: number[] = [];
     for (let id = 0; id < this.config.vocabSize; id++) if (!forbidden.has(id)) allowed.push(id);
     const result = Int32Array.from(allowed);
-    this.allowedBySlotCount.set(usedSlots, result);
+    this.allowedBySlotCount.set(key, result);
     return result;
   }
 
-  /** Allowed token ids by number of slots in use (the slot constraint), computed once each. */
-  private readonly allowedBySlotCount = new Map<number, Int32Array>();
+  /** Allowed token ids by the slots in use (the slot constraint), computed once each. */
+  private readonly allowedBySlotCount = new Map<string, Int32Array>();
 
   async generate(requests: readonly PolicyRequest[]): Promise<PolicyResponse[]> {
     const { rendered, runnable, responses } = promptsWithinContext(requests, this.tokenizer, this.config.maxSequence - this.decoding.maxNewTokens);
@@ -235,7 +238,7 @@ export class TinyPolicy implements Policy {
       }
       const prefixes = this.prefixReuse ? chunk.map((index) => this.prefixFor(requests[index]!.episodeId, rendered[index]!.tokenIds)) : undefined;
       while (prefixes !== undefined && prefixes.length < prompts.length) prefixes.push(prefixes[0]);
-      const allowed = this.decoding.slotConstraint === 'seen' ? chunk.map((index) => this.allowedTokens(rendered[index]!.slotMap.values.length)) : undefined;
+      const allowed = this.decoding.slotConstraint === 'seen' ? chunk.map((index) => this.allowedTokens(rendered[index]!.slotMap)) : undefined;
       const template = loadTinyChatTemplate();
       const grammars =
         this.decoding.grammar === 'tool-calls'

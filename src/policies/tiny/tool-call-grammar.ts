@@ -152,17 +152,19 @@ export interface SlotFacts {
   readonly numeric: ReadonlySet<number>;
   readonly integer: ReadonlySet<number>;
   readonly kinds: readonly (EntityKind | undefined)[];
-  readonly values: readonly string[];
+  /** Each slot's value; `undefined` for a slot not in use. */
+  readonly values: readonly (string | undefined)[];
 }
 
 const number = /^-?\d+(\.\d+)?$/;
 const integer = /^-?\d+$/;
 
 /** Slot facts of a slot map's values and their kinds (when known). */
-export function slotFacts(values: readonly string[], kinds: readonly (EntityKind | undefined)[] = []): SlotFacts {
+export function slotFacts(values: readonly (string | undefined)[], kinds: readonly (EntityKind | undefined)[] = []): SlotFacts {
   const numeric = new Set<number>();
   const integers = new Set<number>();
   values.forEach((value, slot) => {
+    if (value === undefined || value === null) return;
     if (number.test(value)) numeric.add(slot);
     if (integer.test(value)) integers.add(slot);
   });
@@ -287,7 +289,7 @@ export class ToolCallGrammar {
   /** The state after `symbol`, or `undefined` when the grammar does not allow it. */
   advance(state: GrammarState, symbol: number, slots: SlotFacts): GrammarState | undefined {
     const slot = slotOfSymbol(symbol);
-    if (slot !== undefined && slot >= slots.count) return undefined;
+    if (slot !== undefined && (slot >= slots.count || slots.values[slot] === undefined || slots.values[slot] === null)) return undefined;
     switch (state.phase) {
       case 'start':
         if (symbol === callStartSymbol && this.tools.length > 0) return this.literal(state, this.layout.namePrefix + '"', 'name');

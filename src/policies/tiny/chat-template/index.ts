@@ -9,7 +9,7 @@ export {
   type TemplateTokenIds,
   type TemplateTokenizer,
 } from './special-tokens.js';
-export { SlotAssigner, slotValue, type SlotMap } from './slot-map.js';
+export { SlotAssigner, slotValue, usedSlots, type SlotMap } from './slot-map.js';
 export { EntityMatcher, standsAlone, type EntitySegment } from './entity-matcher.js';
 export { renderToolList, shortDescription } from './tool-list.js';
 export { parseToolCallBody, toolCallBodyFrame, type ParsedToolCallBody } from './tool-call-body.js';

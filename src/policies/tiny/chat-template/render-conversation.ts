@@ -1,4 +1,4 @@
-import type { Entity } from '../../../envs/entity.js';
+import type { Entity, EntityKind } from '../../../envs/entity.js';
 import type { AssistantMessage, ChatMessage, OpenAiTool } from '../../../trajectory/message.js';
 import { EntityMatcher } from './entity-matcher.js';
 import { SlotAssigner, type SlotMap } from './slot-map.js';
@@ -35,13 +35,15 @@ export interface RenderedPrompt {
   slotMap: SlotMap;
 }
 
-type RenderItem = { kind: 'tokens'; ids: number[]; assistant: boolean } | { kind: 'entity'; value: string; assistant: boolean };
+type RenderItem = { kind: 'tokens'; ids: number[]; assistant: boolean } | { kind: 'entity'; value: string; entityKind: EntityKind; assistant: boolean };
 
 /** Turns messages into render items; slots are numbered only at the end, over the final items. */
 class ConversationBuilder {
   readonly items: RenderItem[] = [];
   private readonly ids: TemplateTokenIds;
   private readonly matcher: EntityMatcher;
+  /** Each registered value's kind (first registration wins); record ids matched by the pattern are identifiers. */
+  private readonly kindByValue = new Map<string, EntityKind>();
 
   constructor(
     private readonly tokenizer: TemplateTokenizer,
@@ -50,6 +52,7 @@ class ConversationBuilder {
     private readonly toolResultTokenBudget: number,
   ) {
     this.ids = templateTokenIds(tokenizer, template);
+    for (const entity of entities) if (!this.kindByValue.has(entity.value)) this.kindByValue.set(entity.value, entity.kind);
     this.matcher = new EntityMatcher(
       entities.map((entity) => entity.value),
       template.recordIdPattern,
@@ -63,7 +66,7 @@ class ConversationBuilder {
   /** Text whose entity values become slots. */
   slotted(text: string, assistant = false, into: RenderItem[] = this.items): void {
     for (const segment of this.matcher.segment(text)) {
-      if (segment.kind === 'entity') into.push({ kind: 'entity', value: segment.value, assistant });
+      if (segment.kind === 'entity') into.push({ kind: 'entity', value: segment.value, entityKind: this.kindByValue.get(segment.value) ?? 'identifier', assistant });
       else into.push({ kind: 'tokens', ids: this.tokenizer.encode(segment.text), assistant });
     }
   }
@@ -121,14 +124,14 @@ class ConversationBuilder {
 
   /** Numbers slots by first appearance and flattens the items into ids and mask. */
   finish(): RenderedConversation {
-    const assigner = new SlotAssigner(this.template.entitySlots.count);
+    const assigner = new SlotAssigner(this.template.entitySlots);
     const tokenIds: number[] = [];
     const assistantMask: number[] = [];
     for (const item of this.items) {
       let ids: number[];
       if (item.kind === 'tokens') ids = item.ids;
       else {
-        const slot = assigner.slotOf(item.value);
+        const slot = assigner.slotOf(item.value, item.entityKind);
         ids = slot === undefined ? this.tokenizer.encode(item.value) : [this.ids.slots[slot] as number];
       }
       for (const id of ids) {

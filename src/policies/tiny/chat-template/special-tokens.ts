@@ -1,8 +1,15 @@
 import { loadTinyChatTemplate, specialTokenNames, type SpecialTokenName, type TinyChatTemplate } from './template.js';
 
-/** The spelling of entity slot `slot` (for example `<|e3|>`). */
+/** The spelling of entity slot `slot` (for example `<|e3|>`, or `<|hotel-0|>` with slots by kind). */
 export function slotToken(template: TinyChatTemplate, slot: number): string {
-  return `${template.entitySlots.prefix}${slot}${template.entitySlots.suffix}`;
+  const kinds = template.entitySlots.kinds;
+  if (!kinds) return `${template.entitySlots.prefix}${slot}${template.entitySlots.suffix}`;
+  let start = 0;
+  for (const item of kinds) {
+    if (slot < start + item.count) return `${template.entitySlots.prefix}${item.kind}-${slot - start}${template.entitySlots.suffix}`;
+    start += item.count;
+  }
+  throw new Error(`slot ${slot} is beyond the template's ${template.entitySlots.count} slots`);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { readDataFile } from '../../../envs/data-file.js';
+import { entityKindSchema } from '../../../envs/entity.js';
 
 /** The names of the template's special tokens, in the order their ids are given (then the entity slots). */
 export const specialTokenNames = [
@@ -30,6 +31,13 @@ export const tinyChatTemplateSchema = z
       count: z.number().int().min(1).max(1024),
       prefix: z.string().min(1),
       suffix: z.string(),
+      /**
+       * Slots by entity kind: each kind numbers its values in a range of its own, spelled
+       * `prefix + kind + '-' + n + suffix` (`<|hotel-0|>`), so a slot says what kind of value it
+       * stands for (never whose: the payee's IBAN and the attacker's look alike). Without it slots
+       * are numbered across kinds (`<|e0|>`). `count` is then the sum of the kinds' counts.
+       */
+      kinds: z.array(z.object({ kind: entityKindSchema, count: z.number().int().min(1) })).optional(),
     }),
     toolCall: z.object({
       namePrefix: z.string().min(1),
@@ -63,9 +71,21 @@ export const tinyChatTemplateSchema = z
         context.addIssue({ code: 'custom', message: `recordIdPattern is not a regular expression: ${(error as Error).message}`, path: ['recordIdPattern'] });
       }
     }
+    const kinds = template.entitySlots.kinds;
+    if (kinds) {
+      const total = kinds.reduce((sum, item) => sum + item.count, 0);
+      if (total !== template.entitySlots.count) context.addIssue({ code: 'custom', message: `count must be the sum of the kinds' counts (${total})`, path: ['entitySlots', 'count'] });
+      const seenKinds = new Set<string>();
+      for (const item of kinds) {
+        if (seenKinds.has(item.kind)) context.addIssue({ code: 'custom', message: `kind ${item.kind} is listed twice`, path: ['entitySlots', 'kinds'] });
+        seenKinds.add(item.kind);
+      }
+    }
     const spellings = [
       ...specialTokenNames.map((name) => template.specialTokens[name]),
-      ...Array.from({ length: template.entitySlots.count }, (_, slot) => `${template.entitySlots.prefix}${slot}${template.entitySlots.suffix}`),
+      ...(kinds
+        ? kinds.flatMap((item) => Array.from({ length: item.count }, (_, index) => `${template.entitySlots.prefix}${item.kind}-${index}${template.entitySlots.suffix}`))
+        : Array.from({ length: template.entitySlots.count }, (_, slot) => `${template.entitySlots.prefix}${slot}${template.entitySlots.suffix}`)),
     ];
     const seen = new Set<string>();
     for (const spelling of spellings) {
