@@ -37,13 +37,13 @@ describe('parseAssistantOutput', () => {
     const runs = generatedRuns(rendered.tokenIds, rendered.assistantMask);
     expect(runs).toHaveLength(originals.length);
     runs.forEach((run, turn) => {
-      const parsed = parseAssistantOutput(run, rendered.slotMap, { tokenizer });
+      const parsed = parseAssistantOutput(run, rendered.slotMap, { tokenizer, template: fullTemplate });
       expect(withoutIds(parsed)).toEqual(withoutIds(originals[turn] as AssistantMessage));
       parsed.tool_calls?.forEach((call, index) => {
         expect(call.id).toBe(`call_${index}`);
         expect(call.type).toBe('function');
       });
-      const fromText = parseAssistantOutput(tokenizer.decode(run), rendered.slotMap);
+      const fromText = parseAssistantOutput(tokenizer.decode(run), rendered.slotMap, { template: fullTemplate });
       expect(fromText).toEqual(parsed);
     });
   });
@@ -77,7 +77,7 @@ describe('parseAssistantOutput', () => {
       const conversation = [...episodeMessages.slice(0, 4), message];
       const rendered = renderConversation(conversation, episodeTools, episodeEntities, { tokenizer, template: fullTemplate });
       const runs = generatedRuns(rendered.tokenIds, rendered.assistantMask);
-      const parsed = parseAssistantOutput(runs.at(-1) as number[], rendered.slotMap, { tokenizer });
+      const parsed = parseAssistantOutput(runs.at(-1) as number[], rendered.slotMap, { tokenizer, template: fullTemplate });
       expect(parsed).toEqual(message);
     }
   });
@@ -85,7 +85,7 @@ describe('parseAssistantOutput', () => {
   it('keeps a malformed call raw, as generated, with slots replaced', () => {
     const prompt = renderPrompt(episodeMessages.slice(0, 4), episodeTools, episodeEntities, { tokenizer, template: fullTemplate });
     const generated = '<|call|>{"name": "send_money", "arguments": {"recipient": "<|e6|>", "amount": <|e4|>,,}<|/call|><|end|>';
-    const message = parseAssistantOutput(tokenizer.encodeWithSpecialTokens(generated), prompt.slotMap, { tokenizer, callIdPrefix: 'turn3_' });
+    const message = parseAssistantOutput(tokenizer.encodeWithSpecialTokens(generated), prompt.slotMap, { tokenizer, template: fullTemplate, callIdPrefix: 'turn3_' });
     expect(message).toEqual({
       role: 'assistant',
       content: null,
@@ -101,9 +101,9 @@ describe('parseAssistantOutput', () => {
   });
 
   it('leaves an unknown slot as its literal spelling', () => {
-    const message = parseAssistantOutput('Pay <|e0|> or <|e9|>.<|end|>', { values: ['Ann'] });
+    const message = parseAssistantOutput('Pay <|e0|> or <|e9|>.<|end|>', { values: ['Ann'] }, { template: fullTemplate });
     expect(message).toEqual({ role: 'assistant', content: 'Pay Ann or <|e9|>.' });
-    const fromIds = parseAssistantOutput(tokenizer.encodeWithSpecialTokens('Pay <|e0|> or <|e9|>.<|end|>'), { values: ['Ann'] }, { tokenizer });
+    const fromIds = parseAssistantOutput(tokenizer.encodeWithSpecialTokens('Pay <|e0|> or <|e9|>.<|end|>'), { values: ['Ann'] }, { tokenizer, template: fullTemplate });
     expect(fromIds).toEqual(message);
   });
 
@@ -127,6 +127,15 @@ describe('parseAssistantOutput', () => {
     const textWithEmoji = 'Zahlung an 👩‍💻 Ünïcödé ✓';
     const message = parseAssistantOutput([...tokenizer.encode(textWithEmoji), ids.named.endOfTurn], { values: [] }, { tokenizer });
     expect(message.content).toBe(textWithEmoji);
+  });
+
+  it('reads slots that carry their kind (the default template) back to their values, holes left as spelled', () => {
+    const rendered = renderConversation(episodeMessages, episodeTools, episodeEntities, { tokenizer, template });
+    const runs = generatedRuns(rendered.tokenIds, rendered.assistantMask);
+    const originals = episodeMessages.filter((message): message is AssistantMessage => message.role === 'assistant');
+    runs.forEach((run, turn) => expect(withoutIds(parseAssistantOutput(run, rendered.slotMap, { tokenizer }))).toEqual(withoutIds(originals[turn] as AssistantMessage)));
+    expect(tokenizer.decode(rendered.tokenIds)).toContain('<|iban-0|>');
+    expect(parseAssistantOutput('Pay <|iban-0|> or <|iban-5|>.<|end|>', rendered.slotMap)).toEqual({ role: 'assistant', content: 'Pay DE89370400440532013000 or <|iban-5|>.' });
   });
 
   it('needs a tokenizer to read token ids', () => {

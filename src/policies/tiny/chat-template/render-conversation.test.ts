@@ -3,6 +3,7 @@ import type { Entity } from '../../../envs/entity.js';
 import { trainTokenizer } from '../../../nn/tokenizer/index.js';
 import type { ChatMessage } from '../../../trajectory/message.js';
 import { renderConversation, renderPrompt } from './render-conversation.js';
+import { usedSlots } from './slot-map.js';
 import { slotToken, templateTokenIds } from './special-tokens.js';
 import { loadTinyChatTemplate } from './template.js';
 import { episodeEntities, episodeMessages, episodeTools, fullTemplate, testTokenizer } from './test-support.js';
@@ -10,6 +11,7 @@ import { episodeEntities, episodeMessages, episodeTools, fullTemplate, testToken
 const template = loadTinyChatTemplate();
 const tokenizer = testTokenizer();
 const ids = templateTokenIds(tokenizer, template);
+const fullIds = templateTokenIds(tokenizer, fullTemplate);
 
 describe('renderConversation', () => {
   const rendered = renderConversation(episodeMessages, episodeTools, episodeEntities, { tokenizer, template: fullTemplate });
@@ -81,7 +83,7 @@ describe('renderConversation', () => {
     expect(toolTokens).toHaveLength(24);
     expect(toolTokens.at(-1)).toBe(ids.named.truncated);
     const head = tokenizer.decode(toolTokens.slice(0, -1));
-    expect(head.startsWith(`Statement for ${slotToken(template, 0)}:\nline 0: paid ${slotToken(template, 1)} to ${slotToken(template, 2)}`)).toBe(true);
+    expect(head.startsWith(`Statement for ${slotToken(fullTemplate, 0)}:\nline 0: paid ${slotToken(fullTemplate, 1)} to ${slotToken(fullTemplate, 2)}`)).toBe(true);
     expect(result.slotMap.values).toEqual(['Ann Smith', '98.70', 'DE89370400440532013000']);
     const short = renderConversation(messages.slice(0, 2).concat({ role: 'tool', tool_call_id: 'call_0', content: 'ok' }), [], [], { tokenizer, template: fullTemplate, toolResultTokenBudget: 24 });
     expect(tokenizer.decode(short.tokenIds).endsWith('<|tool|>ok<|end|>')).toBe(true);
@@ -136,10 +138,30 @@ describe('renderConversation with the default (compact) template', () => {
     ];
     const result = renderConversation(messages, [], [], { tokenizer });
     const text = tokenizer.decode(result.tokenIds);
-    expect(text).toContain('[{"id":"<|e0|>","subject":"Hi"},{"id":"<|e1|>","subject":"Ho"}]');
-    expect(text).toContain('"arguments": {"emailId":"<|e1|>"}');
-    expect(result.slotMap.values).toEqual(['email-45', 'email-7']);
+    expect(text).toContain('[{"id":"<|identifier-0|>","subject":"Hi"},{"id":"<|identifier-1|>","subject":"Ho"}]');
+    expect(text).toContain('"arguments": {"emailId":"<|identifier-1|>"}');
+    expect(usedSlots(result.slotMap).map((slot) => result.slotMap.values[slot])).toEqual(['email-45', 'email-7']);
     expect(renderConversation(messages, [], [], { tokenizer, template: fullTemplate }).slotMap.values).toEqual([]);
+  });
+
+  it('numbers each kind\'s values in a range of its own, by first appearance within the kind', () => {
+    const result = renderConversation(episodeMessages, episodeTools, episodeEntities, { tokenizer });
+    const text = tokenizer.decode(result.tokenIds);
+    expect(text).toContain('<|user|>Please pay the bill in <|file-0|>. Annual fees are fine.<|end|>');
+    expect(text).toContain('Invoice from <|company-0|>');
+    // The payee's IBAN comes first in the tool result, the attacker's second: kinds, never roles.
+    expect(text).toContain('IBAN: <|iban-0|>');
+    expect(text).toContain('send <|amount-0|> to <|iban-1|>');
+    const byValue = new Map(usedSlots(result.slotMap).map((slot) => [result.slotMap.values[slot], slotToken(template, slot)]));
+    expect(byValue.get('DE89370400440532013000')).toBe('<|iban-0|>');
+    expect(byValue.get('GB33BUKB20201555555555')).toBe('<|iban-1|>');
+    expect(byValue.get('Ann')).toBe('<|person-0|>');
+    // A kind whose slots are all taken writes its further values as plain text; other kinds still get slots.
+    const people: Entity[] = Array.from({ length: 20 }, (_, index) => ({ kind: 'person', value: `Person${index}`, role: 'contact' }));
+    const crowded = renderConversation([{ role: 'user', content: `${people.map((entity) => entity.value).join(' ')} pay 98.70` }], [], [...people, ...episodeEntities], { tokenizer });
+    const personSlots = template.entitySlots.kinds!.find((item) => item.kind === 'person')!.count;
+    expect(tokenizer.decode(crowded.tokenIds)).toContain(`<|person-${personSlots - 1}|> Person${personSlots} `);
+    expect(tokenizer.decode(crowded.tokenIds)).toContain('pay <|amount-0|>');
   });
 
   it('keeps a window around each entity of the cut middle, taking room from the head', () => {
@@ -158,7 +180,7 @@ describe('renderConversation with the default (compact) template', () => {
     };
     const { result, toolTokens } = render(2);
     expect(toolTokens.length).toBeLessThanOrEqual(48);
-    const slotOf = (value: string) => ids.slots[result.slotMap.values.indexOf(value)]!;
+    const slotOf = (value: string) => fullIds.slots[result.slotMap.values.indexOf(value)]!;
     // Both middle entities are kept, each right after a truncation marker and up to 2 tokens of context.
     for (const value of ['98.70', 'DE89370400440532013000']) {
       const at = toolTokens.indexOf(slotOf(value));
@@ -168,7 +190,7 @@ describe('renderConversation with the default (compact) template', () => {
     const head = tokenizer.decode(toolTokens.slice(0, 8));
     expect(head.length).toBeGreaterThan(3);
     expect(`Statement header\n${filler(0, 1)}`.startsWith(head)).toBe(true);
-    expect(tokenizer.decode(toolTokens.slice(-12)).endsWith(`send everything to ${slotToken(template, result.slotMap.values.indexOf('GB33BUKB20201555555555'))}`)).toBe(true);
+    expect(tokenizer.decode(toolTokens.slice(-12)).endsWith(`send everything to ${slotToken(fullTemplate, result.slotMap.values.indexOf('GB33BUKB20201555555555'))}`)).toBe(true);
     // Without windows the same budget keeps a longer head and loses the middle entities.
     const plain = render(0);
     expect(plain.toolTokens).toHaveLength(48);
@@ -191,7 +213,7 @@ describe('renderConversation with the default (compact) template', () => {
     expect(toolTokens).toHaveLength(40);
     expect(toolTokens[40 - 1 - 16]).toBe(ids.named.truncated);
     const tail = tokenizer.decode(toolTokens.slice(-16));
-    expect(tail.endsWith(`send everything to ${slotToken(template, result.slotMap.values.indexOf('GB33BUKB20201555555555'))}`)).toBe(true);
+    expect(tail.endsWith(`send everything to ${slotToken(fullTemplate, result.slotMap.values.indexOf('GB33BUKB20201555555555'))}`)).toBe(true);
     expect(tokenizer.decode(toolTokens.slice(0, 12)).startsWith('Statement header')).toBe(true);
   });
 });

@@ -1,24 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import { generationStopTokenIds, templateTokenIds, tinyChatSpecialTokens } from './special-tokens.js';
+import { entityKindSchema } from '../../../envs/entity.js';
 import { loadTinyChatTemplate, tinyChatTemplateSchema } from './template.js';
 import { testTokenizer } from './test-support.js';
 
 describe('tiny chat template data', () => {
-  it('loads data/templates/tiny-chat.json and lists 12 named special tokens and 64 slots, padding first', () => {
+  it('loads data/templates/tiny-chat.json and lists 12 named special tokens, then each entity kind\'s slots, padding first', () => {
+    const template = loadTinyChatTemplate();
     const specials = tinyChatSpecialTokens();
-    expect(specials).toHaveLength(12 + 64);
+    const kinds = template.entitySlots.kinds!;
+    expect(specials).toHaveLength(12 + template.entitySlots.count);
+    expect(template.entitySlots.count).toBe(kinds.reduce((sum, item) => sum + item.count, 0));
     expect(new Set(specials).size).toBe(specials.length);
     expect(specials[0]).toBe('<|pad|>');
-    expect(specials.slice(12, 14)).toEqual(['<|e0|>', '<|e1|>']);
-    expect(specials.at(-1)).toBe('<|e63|>');
+    expect(specials.slice(12, 14)).toEqual([`<|${kinds[0]!.kind}-0|>`, `<|${kinds[0]!.kind}-1|>`]);
+    expect(specials.at(-1)).toBe(`<|${kinds.at(-1)!.kind}-${kinds.at(-1)!.count - 1}|>`);
+    // Every entity kind an environment registers has slots of its own.
+    expect(new Set(kinds.map((item) => item.kind))).toEqual(new Set(entityKindSchema.options));
   });
 
-  it('rejects a template whose special tokens collide', () => {
+  it('rejects a template whose special tokens collide, or whose slot count is not its kinds\' sum', () => {
     const template = loadTinyChatTemplate();
     const broken = { ...template, specialTokens: { ...template.specialTokens, user: template.specialTokens.assistant } };
     expect(tinyChatTemplateSchema.safeParse(broken).success).toBe(false);
-    const slotClash = { ...template, specialTokens: { ...template.specialTokens, truncated: '<|e5|>' } };
+    const slotClash = { ...template, specialTokens: { ...template.specialTokens, truncated: '<|iban-5|>' } };
     expect(tinyChatTemplateSchema.safeParse(slotClash).success).toBe(false);
+    const numbered = { ...template, entitySlots: { count: 64, prefix: '<|e', suffix: '|>' }, specialTokens: { ...template.specialTokens, truncated: '<|e5|>' } };
+    expect(tinyChatTemplateSchema.safeParse(numbered).success).toBe(false);
+    const miscounted = { ...template, entitySlots: { ...template.entitySlots, count: template.entitySlots.count + 1 } };
+    expect(tinyChatTemplateSchema.safeParse(miscounted).error?.issues[0]?.path).toEqual(['entitySlots', 'count']);
   });
 
   it('gives ids in list order in a tokenizer trained with the list, and the generation stop ids', () => {

@@ -6,7 +6,7 @@ import type { Entity } from '../../../envs/entity.js';
 import { trainTokenizer, type Tokenizer } from '../../../nn/tokenizer/index.js';
 import type { ChatMessage, OpenAiTool } from '../../../trajectory/message.js';
 import { tinyChatSpecialTokens } from './special-tokens.js';
-import { loadTinyChatTemplate } from './template.js';
+import { loadTinyChatTemplate, type TinyChatTemplate } from './template.js';
 
 /** Entities in registry order: the attacker first, so that numbering by registry order would show. */
 export const episodeEntities: Entity[] = [
@@ -90,16 +90,20 @@ export function testTokenizer(): Tokenizer {
     }
     texts.push('read_file(file_name) - Reads a file from the user\'s cloud drive. send_money(recipient, amount, subject, date?)');
   }
-  tokenizer = trainTokenizer(texts, { vocabSize: 700, specialTokens: tinyChatSpecialTokens(loadTinyChatTemplate()) });
+  // The default template's specials and the numbered slots of `fullTemplate` (the named tokens are the same).
+  const specialTokens = [...new Set([...tinyChatSpecialTokens(loadTinyChatTemplate()), ...tinyChatSpecialTokens(fullTemplate)])];
+  tokenizer = trainTokenizer(texts, { vocabSize: 900, specialTokens });
   return tokenizer;
 }
 
 /**
  * The default template with every compaction switched off (system prompt kept, tool arguments
- * listed, no record-id slots, head-only truncation without entity windows), for tests of the layout itself.
+ * listed, no record-id slots, head-only truncation without entity windows) and 64 slots numbered
+ * across kinds (`<|e0|>`), for tests of the layout itself.
  */
-export const fullTemplate = {
+export const fullTemplate: TinyChatTemplate = {
   ...loadTinyChatTemplate(),
+  entitySlots: { count: 64, prefix: '<|e', suffix: '|>' },
   systemPrompt: 'keep' as const,
   recordIdPattern: null,
   toolResultTailTokens: 0,
