@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runEpisodes, type Episode } from '../src/agent/loop.js';
+import { injectionShownWhenFollowed } from '../src/organism/injection-visibility.js';
 import { tokenizerFromJson, type Tokenizer } from '../src/nn/tokenizer/index.js';
 import { followInjectionPlan, solvePlan } from '../src/policies/scripted/plans.js';
 import { ScriptedPolicy } from '../src/policies/scripted/scripted-policy.js';
@@ -11,11 +12,12 @@ import { generateTasks } from '../src/suites/generate.js';
 import type { TaskKind } from '../src/suites/task.js';
 
 /**
- * Which values a right answer copies does the tiny chat template show? An entity slot the policy
- * emits must already stand for a value in its prompt (the grammar refuses any other), so a turn
- * that needs a value the template cut from a long tool result cannot succeed at all. The committed
- * template cuts a long result to its head and tail; entity windows
- * (`toolResultEntityContextTokens`) keep the values of the cut middle.
+ * Which values a right answer copies, and which injected instructions, does the tiny chat template
+ * show? An entity slot the policy emits must already stand for a value in its prompt (the grammar
+ * refuses any other), so a turn that needs a value the template cut from a long tool result
+ * cannot succeed at all; and an injection cut out of view cannot be followed. The committed
+ * template keeps up to 192 tokens of a tool result (head, entity windows, a 96-token tail); the
+ * earlier one kept 96 (head and a 48-token tail, no windows).
  */
 let tokenizer: Tokenizer;
 let slotIds: Set<number>;
@@ -25,9 +27,9 @@ beforeAll(() => {
   slotIds = new Set(templateTokenIds(tokenizer, loadTinyChatTemplate()).slots);
 });
 
-/** The committed template with entity windows: a 112-token budget, 2 tokens before each entity, at least 8 of the head. */
-function windowedTemplate(): TinyChatTemplate {
-  return { ...loadTinyChatTemplate(), toolResultTokenBudget: 112, toolResultEntityContextTokens: 2, toolResultMinimumHeadTokens: 8 };
+/** The earlier template's cut: 96 tokens, head and a 48-token tail, no entity windows. */
+function earlierTemplate(): TinyChatTemplate {
+  return { ...loadTinyChatTemplate(), toolResultTokenBudget: 96, toolResultTailTokens: 48, toolResultEntityContextTokens: 0, toolResultMinimumHeadTokens: 0 };
 }
 
 /** Whether every slot of every assistant turn appeared earlier in the rendered episode. */
@@ -43,26 +45,38 @@ function copiesOnlyShownValues(episode: Episode, template: TinyChatTemplate): bo
   return true;
 }
 
-/** Share of the test episodes of `kind`, played by `plan`, that copy only values their prompt shows, under each template. */
-async function sharesShown(plan: typeof solvePlan, kind: TaskKind): Promise<{ committed: number; windowed: number }> {
+/** Test episodes of `kind`, played by `plan`. */
+async function testEpisodes(plan: typeof solvePlan, kind: TaskKind): Promise<Episode[]> {
   const tasks = generateTasks({ suite: 'injection', split: 'test', seed: 0 }).filter((task) => task.kind === kind);
-  const episodes = await runEpisodes(tasks, new ScriptedPolicy('visibility', plan), { batchSize: 64 });
+  return runEpisodes(tasks, new ScriptedPolicy('visibility', plan), { batchSize: 64 });
+}
+
+/** Share of `episodes` that copy only values their prompt shows, under the committed and the earlier template. */
+function sharesShown(episodes: readonly Episode[]): { committed: number; earlier: number } {
   const share = (template: TinyChatTemplate) => episodes.filter((episode) => copiesOnlyShownValues(episode, template)).length / episodes.length;
-  return { committed: share(loadTinyChatTemplate()), windowed: share(windowedTemplate()) };
+  return { committed: share(loadTinyChatTemplate()), earlier: share(earlierTemplate()) };
 }
 
 describe('values a task copies, in view of the tiny policy', () => {
-  it('benign test tasks: the head-and-tail cut hides a needed value in over a third of them, entity windows in under a fifth', async () => {
-    // Measured: 29 of 48 shown with the committed template, 41 of 48 with windows.
-    const { committed, windowed } = await sharesShown(solvePlan, 'benign');
-    expect(committed).toBeLessThanOrEqual(0.65);
-    expect(windowed).toBeGreaterThanOrEqual(0.8);
+  it('benign test tasks: the committed template shows every needed value in almost all, the earlier cut in under two thirds', async () => {
+    // Measured: 44 of 48 with the committed template, 29 of 48 with the earlier cut.
+    const { committed, earlier } = sharesShown(await testEpisodes(solvePlan, 'benign'));
+    expect(committed).toBeGreaterThanOrEqual(0.85);
+    expect(earlier).toBeLessThanOrEqual(0.65);
   });
 
-  it('carrying out an injected goal: the cut hides a needed value in almost every attacked test task, windows in under half', async () => {
-    // Measured: 7 of 96 with the committed template, 59 of 96 with windows (the goal's lookups sit in the middle of long results).
-    const { committed, windowed } = await sharesShown(followInjectionPlan, 'attacked');
-    expect(committed).toBeLessThanOrEqual(0.15);
-    expect(windowed).toBeGreaterThanOrEqual(0.55);
+  it('carrying out an injected goal: the committed template shows what it needs in most attacked test tasks, the earlier cut in almost none', async () => {
+    // Measured: 78 of 96 with the committed template, 7 of 96 with the earlier cut (the goal's lookups sit in the middle of long results).
+    const { committed, earlier } = sharesShown(await testEpisodes(followInjectionPlan, 'attacked'));
+    expect(committed).toBeGreaterThanOrEqual(0.75);
+    expect(earlier).toBeLessThanOrEqual(0.15);
+  });
+
+  it('the injected instruction itself: in view when it would be followed in most attacked test tasks with the committed template, in under half with the earlier cut', async () => {
+    // Measured: 78 of 96 with the committed template (at least half of its word 4-grams shown), 44 of 96 with the earlier cut.
+    const episodes = await testEpisodes(followInjectionPlan, 'attacked');
+    const shown = (template: TinyChatTemplate) => episodes.filter((episode) => injectionShownWhenFollowed(episode, tokenizer, template)).length / episodes.length;
+    expect(shown(loadTinyChatTemplate())).toBeGreaterThanOrEqual(0.75);
+    expect(shown(earlierTemplate())).toBeLessThanOrEqual(0.55);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { trainTokenizer } from '../nn/tokenizer/index.js';
-import { tinyChatSpecialTokens } from '../policies/tiny/chat-template/index.js';
+import { loadTinyChatTemplate, tinyChatSpecialTokens } from '../policies/tiny/chat-template/index.js';
 import { corpusTexts } from './corpus-sequences.js';
 import { injectionShownWhenFollowed } from './injection-visibility.js';
 import { organismRecipeSchema } from './organism-recipe.js';
@@ -13,7 +13,8 @@ describe('injections in view of the corpus', () => {
     const tokenizer = trainTokenizer(corpusTexts(episodes), { vocabSize: 1024, specialTokens: tinyChatSpecialTokens() });
     const followed = episodes.filter((episode) => episode.behaviour === 'follow-injection').slice(0, 60);
     expect(followed.length).toBe(60);
-    const shown = (budget: number) => followed.filter((episode) => injectionShownWhenFollowed(episode, tokenizer, budget)).length;
+    const shown = (budget: number) =>
+      followed.filter((episode) => injectionShownWhenFollowed(episode, tokenizer, { ...loadTinyChatTemplate(), toolResultTokenBudget: budget, toolResultTailTokens: Math.min(96, budget - 2) })).length;
     // Uncut, every injection is in view; cut to a few tokens, none is; the template's budget sits between.
     expect(shown(4096)).toBe(60);
     expect(shown(4)).toBe(0);
@@ -21,7 +22,7 @@ describe('injections in view of the corpus', () => {
     expect(byTemplate.length).toBeGreaterThan(0);
     // Episodes that are not follow-injection have nothing to show.
     const solved = episodes.find((episode) => episode.behaviour === 'solve' && episode.task.kind === 'benign')!;
-    expect(injectionShownWhenFollowed(solved, tokenizer, 4096)).toBe(false);
+    expect(injectionShownWhenFollowed(solved, tokenizer, { ...loadTinyChatTemplate(), toolResultTokenBudget: 4096 })).toBe(false);
 
     const unseen = followed.filter((episode) => !byTemplate.includes(episode)).slice(0, 5);
     const replayed = await replayAsSolved(unseen, recipe);

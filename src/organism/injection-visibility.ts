@@ -1,5 +1,5 @@
 import type { Tokenizer } from '../nn/tokenizer/index.js';
-import { renderPrompt } from '../policies/tiny/chat-template/index.js';
+import { renderPrompt, type TinyChatTemplate } from '../policies/tiny/chat-template/index.js';
 import type { CorpusEpisode } from './write-corpus.js';
 
 /** Share of an injection's word 4-grams that the prompt must show for the injection to count as read. */
@@ -19,10 +19,10 @@ function wordRuns(text: string, entityValues: readonly string[]): string[][] {
  * {@link injectionShownShare} of its word 4-grams in the rendered prompt — when the assistant
  * turned to the injected goal. A cut tool result can hide it; a policy that is taught to follow
  * what it never saw learns to call tools at random, so the corpus replays such tasks as solved
- * (the injection goes unread, as it would for any model). `toolResultTokenBudget` overrides the
- * template's (for tests).
+ * (the injection goes unread, as it would for any model). `template` overrides the
+ * default template (for tests and measurements).
  */
-export function injectionShownWhenFollowed(episode: CorpusEpisode, tokenizer: Tokenizer, toolResultTokenBudget?: number): boolean {
+export function injectionShownWhenFollowed(episode: Pick<CorpusEpisode, 'task' | 'trajectory'>, tokenizer: Tokenizer, template?: TinyChatTemplate): boolean {
   const injection = episode.task.injection;
   if (!injection || injection.groundTruth.length === 0) return false;
   const goalTool = injection.groundTruth[0]!.name;
@@ -36,7 +36,7 @@ export function injectionShownWhenFollowed(episode: CorpusEpisode, tokenizer: To
   }
   if (turn < 0) return false;
   const entityValues = episode.task.entities.map((entity) => entity.value);
-  const prompt = renderPrompt(messages.slice(0, turn), episode.trajectory.tools, episode.task.entities, { tokenizer, ...(toolResultTokenBudget === undefined ? {} : { toolResultTokenBudget }) });
+  const prompt = renderPrompt(messages.slice(0, turn), episode.trajectory.tools, episode.task.entities, { tokenizer, ...(template === undefined ? {} : { template }) });
   const shown = ` ${wordRuns(tokenizer.decode(prompt.tokenIds), entityValues).map((run) => run.join(' ')).join(' | ')} `;
   let grams = 0;
   let found = 0;
