@@ -41,7 +41,7 @@ export const pretrainConfigSchema = z
         decisionLossWeight: z
           .number()
           .min(0)
-          .default(1)
+          .default(3)
           .describe('Loss weight of the assistant\'s decision tokens: the first token of each turn (call or answer) and the tokens of each tool name (which tool next). A few tokens in a hundred, they carry most of what a trajectory does'),
         contextLossWeight: z.number().min(0).max(1).default(0.2).describe('Loss weight of non-assistant tokens (user turns, tool results); assistant tokens weigh 1. A little language modelling of tool results teaches the copying the assistant needs'),
         checkpointEvery: z.number().int().positive().default(250),
@@ -61,7 +61,7 @@ export const pretrainConfigSchema = z
         maximumGradientNorm: 1,
         lengthBuckets: [256, 384, 512, 768, 1024],
         slotLossWeight: 3,
-        decisionLossWeight: 1,
+        decisionLossWeight: 3,
         contextLossWeight: 0.2,
         checkpointEvery: 250,
         logEvery: 25,
