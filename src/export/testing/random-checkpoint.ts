@@ -34,7 +34,7 @@ export async function writeRandomCheckpoint(
   directory: string,
   options: RandomCheckpointOptions,
 ): Promise<{ config: ModelConfig; values: Map<string, Float32Array>; tokenizer: Tokenizer }> {
-  const tokenizer = trainTokenizer(randomCheckpointTexts(options.seed), { vocabSize: options.vocabularySize ?? 420, specialTokens: tinyChatSpecialTokens() });
+  const tokenizer = trainTokenizer(randomCheckpointTexts(options.seed), { vocabSize: options.vocabularySize ?? 620, specialTokens: tinyChatSpecialTokens() });
   const config = parseModelConfig({ dModel: 32, layers: 2, heads: 4, ffHidden: 64, maxSequence: 512, ...options.shape, vocabSize: tokenizer.vocabularySize });
   const values = initialParameterValues(config, options.seed);
   const scale = options.weightScale ?? 15;
