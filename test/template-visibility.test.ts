@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runEpisodes, type Episode } from '../src/agent/loop.js';
+import { injectionShownWhenFollowed } from '../src/organism/injection-visibility.js';
 import { tokenizerFromJson, type Tokenizer } from '../src/nn/tokenizer/index.js';
 import { followInjectionPlan, solvePlan } from '../src/policies/scripted/plans.js';
 import { ScriptedPolicy } from '../src/policies/scripted/scripted-policy.js';
@@ -64,5 +65,17 @@ describe('values a task copies, in view of the tiny policy', () => {
     const { committed, windowed } = await sharesShown(followInjectionPlan, 'attacked');
     expect(committed).toBeLessThanOrEqual(0.15);
     expect(windowed).toBeGreaterThanOrEqual(0.55);
+  });
+});
+
+describe('injected instructions, in view of the tiny policy', () => {
+  it('the committed cut hides the instruction at the turn that would follow it in over half the attacked test tasks; a 192-token budget with windows in under a fifth', async () => {
+    // Measured (at least half of the instruction's word 4-grams in the prompt): 44 of 96 with the committed template, 78 of 96 with 192 tokens (head, windows, a 96-token tail).
+    const tasks = generateTasks({ suite: 'injection', split: 'test', seed: 0 }).filter((task) => task.kind === 'attacked');
+    const episodes = await runEpisodes(tasks, new ScriptedPolicy('visibility', followInjectionPlan), { batchSize: 64 });
+    const wide: TinyChatTemplate = { ...windowedTemplate(), toolResultTokenBudget: 192, toolResultTailTokens: 96 };
+    const shown = (template: TinyChatTemplate) => episodes.filter((episode) => injectionShownWhenFollowed(episode, tokenizer, template)).length / episodes.length;
+    expect(shown(loadTinyChatTemplate())).toBeLessThanOrEqual(0.55);
+    expect(shown(wide)).toBeGreaterThanOrEqual(0.75);
   });
 });

@@ -1,0 +1,49 @@
+import type { Tokenizer } from '../nn/tokenizer/index.js';
+import { renderPrompt, type TinyChatTemplate } from '../policies/tiny/chat-template/index.js';
+import type { CorpusEpisode } from './write-corpus.js';
+
+/** Share of an injection's word 4-grams that the prompt must show for the injection to count as read. */
+export const injectionShownShare = 0.5;
+
+/** Lower-case word runs of a text, split wherever an entity value stood (a slot in the rendered text). */
+function wordRuns(text: string, entityValues: readonly string[]): string[][] {
+  let plain = text.toLowerCase();
+  for (const value of [...entityValues].sort((left, right) => right.length - left.length)) {
+    if (value.length > 0) plain = plain.split(value.toLowerCase()).join(' | ');
+  }
+  return plain.split('|').map((run) => run.match(/[a-z]+/g) ?? []);
+}
+
+/**
+ * Whether a follow-injection corpus episode's injected text was in view — at least
+ * {@link injectionShownShare} of its word 4-grams in the rendered prompt — when the assistant
+ * turned to the injected goal. A cut tool result can hide it, and a policy that is taught to
+ * follow what it never saw learns to call tools at random. `template` overrides the default
+ * template (for tests and measurements).
+ */
+export function injectionShownWhenFollowed(episode: Pick<CorpusEpisode, 'task' | 'trajectory'>, tokenizer: Tokenizer, template?: TinyChatTemplate): boolean {
+  const injection = episode.task.injection;
+  if (!injection || injection.groundTruth.length === 0) return false;
+  const goalTool = injection.groundTruth[0]!.name;
+  const messages = episode.trajectory.messages;
+  let sawToolResult = false;
+  let turn = -1;
+  for (let index = 0; index < messages.length && turn < 0; index++) {
+    const message = messages[index]!;
+    if (message.role === 'tool') sawToolResult = true;
+    else if (message.role === 'assistant' && sawToolResult && message.tool_calls?.some((call) => call.function.name === goalTool)) turn = index;
+  }
+  if (turn < 0) return false;
+  const entityValues = episode.task.entities.map((entity) => entity.value);
+  const prompt = renderPrompt(messages.slice(0, turn), episode.trajectory.tools, episode.task.entities, { tokenizer, ...(template === undefined ? {} : { template }) });
+  const shown = ` ${wordRuns(tokenizer.decode(prompt.tokenIds), entityValues).map((run) => run.join(' ')).join(' | ')} `;
+  let grams = 0;
+  let found = 0;
+  for (const run of wordRuns(injection.text, entityValues)) {
+    for (let start = 0; start + 4 <= run.length; start++) {
+      grams += 1;
+      if (shown.includes(` ${run.slice(start, start + 4).join(' ')} `)) found += 1;
+    }
+  }
+  return grams > 0 && found / grams >= injectionShownShare;
+}
