@@ -44,10 +44,22 @@ function copiesOnlyShownValues(episode: Episode, template: TinyChatTemplate): bo
   return true;
 }
 
+const played = new Map<string, Promise<Episode[]>>();
+
+/** The test episodes of `kind` played by `plan`, played once per plan and kind. */
+function testEpisodes(plan: typeof solvePlan, kind: TaskKind): Promise<Episode[]> {
+  const key = `${plan === solvePlan ? 'solve' : 'follow'}:${kind}`;
+  let episodes = played.get(key);
+  if (!episodes) {
+    const tasks = generateTasks({ suite: 'injection', split: 'test', seed: 0 }).filter((task) => task.kind === kind);
+    played.set(key, (episodes = runEpisodes(tasks, new ScriptedPolicy('visibility', plan), { batchSize: 64 })));
+  }
+  return episodes;
+}
+
 /** Share of the test episodes of `kind`, played by `plan`, that copy only values their prompt shows, under each template. */
 async function sharesShown(plan: typeof solvePlan, kind: TaskKind): Promise<{ committed: number; windowed: number }> {
-  const tasks = generateTasks({ suite: 'injection', split: 'test', seed: 0 }).filter((task) => task.kind === kind);
-  const episodes = await runEpisodes(tasks, new ScriptedPolicy('visibility', plan), { batchSize: 64 });
+  const episodes = await testEpisodes(plan, kind);
   const share = (template: TinyChatTemplate) => episodes.filter((episode) => copiesOnlyShownValues(episode, template)).length / episodes.length;
   return { committed: share(loadTinyChatTemplate()), windowed: share(windowedTemplate()) };
 }
@@ -71,8 +83,7 @@ describe('values a task copies, in view of the tiny policy', () => {
 describe('injected instructions, in view of the tiny policy', () => {
   it('the committed cut hides the instruction at the turn that would follow it in over half the attacked test tasks; a 192-token budget with windows in under a fifth', async () => {
     // Measured (at least half of the instruction's word 4-grams in the prompt): 44 of 96 with the committed template, 78 of 96 with 192 tokens (head, windows, a 96-token tail).
-    const tasks = generateTasks({ suite: 'injection', split: 'test', seed: 0 }).filter((task) => task.kind === 'attacked');
-    const episodes = await runEpisodes(tasks, new ScriptedPolicy('visibility', followInjectionPlan), { batchSize: 64 });
+    const episodes = await testEpisodes(followInjectionPlan, 'attacked');
     const wide: TinyChatTemplate = { ...windowedTemplate(), toolResultTokenBudget: 192, toolResultTailTokens: 96 };
     const shown = (template: TinyChatTemplate) => episodes.filter((episode) => injectionShownWhenFollowed(episode, tokenizer, template)).length / episodes.length;
     expect(shown(loadTinyChatTemplate())).toBeLessThanOrEqual(0.55);
