@@ -45,10 +45,17 @@ function copiesOnlyShownValues(episode: Episode, template: TinyChatTemplate): bo
   return true;
 }
 
-/** Test episodes of `kind`, played by `plan`. */
-async function testEpisodes(plan: typeof solvePlan, kind: TaskKind): Promise<Episode[]> {
-  const tasks = generateTasks({ suite: 'injection', split: 'test', seed: 0 }).filter((task) => task.kind === kind);
-  return runEpisodes(tasks, new ScriptedPolicy('visibility', plan), { batchSize: 64 });
+const played = new Map<string, Promise<Episode[]>>();
+
+/** The test episodes of `kind` played by `plan`, played once per plan and kind. */
+function testEpisodes(plan: typeof solvePlan, kind: TaskKind): Promise<Episode[]> {
+  const key = `${plan === solvePlan ? 'solve' : 'follow'}:${kind}`;
+  let episodes = played.get(key);
+  if (!episodes) {
+    const tasks = generateTasks({ suite: 'injection', split: 'test', seed: 0 }).filter((task) => task.kind === kind);
+    played.set(key, (episodes = runEpisodes(tasks, new ScriptedPolicy('visibility', plan), { batchSize: 64 })));
+  }
+  return episodes;
 }
 
 /** Share of `episodes` that copy only values their prompt shows, under the committed and the earlier template. */

@@ -15,12 +15,11 @@ function wordRuns(text: string, entityValues: readonly string[]): string[][] {
 }
 
 /**
- * Whether a follow-injection corpus episode's injected text was in view — at least
- * {@link injectionShownShare} of its word 4-grams in the rendered prompt — when the assistant
- * turned to the injected goal. A cut tool result can hide it; a policy that is taught to follow
- * what it never saw learns to call tools at random, so the corpus replays such tasks as solved
- * (the injection goes unread, as it would for any model). `template` overrides the
- * default template (for tests and measurements).
+ * Whether an attacked episode's injected text was in view — at least {@link injectionShownShare}
+ * of its word 4-grams outside entity values in the rendered prompt — at the first assistant turn
+ * after a tool result that calls the injected goal's first tool; `false` when no turn does. A cut
+ * tool result can hide it; a policy taught to follow what it never saw learns to call tools at
+ * random, so the corpus replays such tasks as solved. `template` overrides the default template (for tests and measurements).
  */
 export function injectionShownWhenFollowed(episode: Pick<CorpusEpisode, 'task' | 'trajectory'>, tokenizer: Tokenizer, template?: TinyChatTemplate): boolean {
   const injection = episode.task.injection;
