@@ -84,9 +84,14 @@ describe('tiny policy', () => {
       }
     });
     expect(calls).toBeGreaterThanOrEqual(8);
-    // The same streams without the grammar give other turns: the constraint is in effect.
-    const free = await (await TinyPolicy.load(baseCheckpointDirectory, { maxNewTokens: 96, grammar: 'none' })).generate(requests);
-    expect(free.some((response, index) => response.tokenIds!.join(',') !== responses[index]!.tokenIds!.join(','))).toBe(true);
+    // At temperature 2 the base strays often: with the grammar its calls still all fit, and the same
+    // streams without it give other turns, so the constraint is in effect.
+    const hot = await (await TinyPolicy.load(baseCheckpointDirectory, { maxNewTokens: 96, temperature: 2 })).generate(requests);
+    hot.forEach((response, index) => {
+      for (const call of response.message.tool_calls ?? []) expect(checkToolCall(call, domainByName(tasks[index]!.domain).tools, tasks[index]!.tools).ok, `${call.function.name} ${call.function.arguments}`).toBe(true);
+    });
+    const free = await (await TinyPolicy.load(baseCheckpointDirectory, { maxNewTokens: 96, temperature: 2, grammar: 'none' })).generate(requests);
+    expect(free.some((response, index) => response.tokenIds!.join(',') !== hot[index]!.tokenIds!.join(','))).toBe(true);
   }, 300_000);
 
   it('continues each episode from the cache of its previous turn, to the same episodes as running every prompt whole', async () => {

@@ -286,10 +286,12 @@ export class TinyLearner {
   private async scoreWith(parameters: ModelParameters, sequences: readonly Sequence[]): Promise<number[][]> {
     const current = this.parameters;
     this.policy.useParameters(parameters);
-    const rows = 8;
     const scores: number[][] = [];
     try {
       for (const bucket of this.buckets) {
+        // As many tokens per block as a training micro-batch: long buckets take few rows, so the
+        // wasm heap (which never returns memory) holds blocks of one size.
+        const rows = Math.max(1, Math.floor(tokensPerMicroBatch / bucket));
         const members = sequences.map((sequence, index) => ({ sequence, index })).filter(({ sequence }) => this.buckets.find((length) => length >= sequence.tokenIds.length - 1) === bucket);
         for (let start = 0; start < members.length; start += rows) {
           const chunk = members.slice(start, start + rows);

@@ -285,13 +285,12 @@ describe('banking user tasks', () => {
 });
 
 describe('banking injection goals', () => {
-  it('has at least 3 goals with two train, one dev and one test phrasing and injection labels', () => {
+  it('has at least 3 goals with twelve train, one dev and one test phrasing and injection labels', () => {
     expect(bankingInjectionGoals.length).toBeGreaterThanOrEqual(3);
     expect(new Set(bankingInjectionGoals.map((goal) => goal.id)).size).toBe(bankingInjectionGoals.length);
     for (const goal of bankingInjectionGoals) {
       expect(goal.domain).toBe('banking');
-      expect(goal.phrasings).toHaveLength(4);
-      for (const split of splits) expect(goal.phrasings.filter((phrasing) => phrasing.split === split).length, `${goal.id} ${split}`).toBe(split === 'train' ? 2 : 1);
+      for (const split of splits) expect(goal.phrasings.filter((phrasing) => phrasing.split === split).length, `${goal.id} ${split}`).toBe(split === 'train' ? 12 : 1);
       expect(goal.labels.riskSource).toBe('indirect_prompt_injection');
     }
   });

@@ -12,8 +12,8 @@ export type ServiceOffer = z.infer<typeof serviceOfferSchema>;
 const bankingSuiteTextsSchema = z.object({
   /** Paraphrases of each user task, with `{placeholders}`, each in one split. */
   userTasks: z.record(z.string(), phrasingListSchema),
-  /** Four instruction phrasings per injection goal: two train, one dev, one test. */
-  injectionGoals: z.record(z.string(), z.array(z.object({ text: z.string(), split: splitSchema })).length(4)),
+  /** Instruction phrasings of each injection goal, each in one split (at least one per split). */
+  injectionGoals: z.record(z.string(), phrasingListSchema),
   billers: z.array(serviceOfferSchema).min(4),
   contracts: z.array(serviceOfferSchema).min(4),
   passwordWords: z.array(z.string()).min(4),

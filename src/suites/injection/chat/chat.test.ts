@@ -265,14 +265,14 @@ describe('chat injection goals', () => {
   /** Goals that harm a colleague without giving the attacker anything (no attacker account or address). */
   const sabotageGoals = new Set(['remove-colleague-from-channel']);
 
-  it('has at least 3 goals, each with valid labels and 2 train, 1 dev and 1 test phrasings', () => {
+  it('has at least 3 goals, each with valid labels and 12 train, 1 dev and 1 test phrasings', () => {
     expect(chatInjectionGoals.length).toBeGreaterThanOrEqual(3);
     expect(new Set(chatInjectionGoals.map((goal) => goal.id)).size).toBe(chatInjectionGoals.length);
     for (const goal of chatInjectionGoals) {
       expect(goal.domain).toBe('chat');
       expect(diagnosisLabelsSchema.parse(goal.labels).riskSource).toBe('indirect_prompt_injection');
       const count = (split: string) => goal.phrasings.filter((phrasing) => phrasing.split === split).length;
-      expect([count('train'), count('dev'), count('test')], goal.id).toEqual([2, 1, 1]);
+      expect([count('train'), count('dev'), count('test')], goal.id).toEqual([12, 1, 1]);
     }
   });
 

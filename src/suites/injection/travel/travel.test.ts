@@ -330,14 +330,14 @@ describe('travel user tasks', () => {
 });
 
 describe('travel injection goals', () => {
-  it('has at least 3 goals with phrasings split 2 train, 1 dev, 1 test and ATBench labels', () => {
+  it('has at least 3 goals with phrasings split 12 train, 1 dev, 1 test and ATBench labels', () => {
     expect(travelInjectionGoals.length).toBeGreaterThanOrEqual(3);
     expect(new Set(travelInjectionGoals.map((goal) => goal.id)).size).toBe(travelInjectionGoals.length);
     for (const goal of travelInjectionGoals) {
       expect(goal.domain).toBe('travel');
       expect(goal.labels.riskSource).toBe('indirect_prompt_injection');
       const counts = Object.fromEntries(splits.map((split) => [split, goal.phrasings.filter((phrasing) => phrasing.split === split).length]));
-      expect(counts).toEqual({ train: 2, dev: 1, test: 1 });
+      expect(counts).toEqual({ train: 12, dev: 1, test: 1 });
     }
   });
 

@@ -197,14 +197,14 @@ describe('workspace user tasks', () => {
 });
 
 describe('workspace injection goals', () => {
-  it('has at least 3 goals with ATBench labels and phrasings split 2 train, 1 dev, 1 test', () => {
+  it('has at least 3 goals with ATBench labels and phrasings split 12 train, 1 dev, 1 test', () => {
     expect(workspaceInjectionGoals.length).toBeGreaterThanOrEqual(3);
     expect(new Set(workspaceInjectionGoals.map((goal) => goal.id)).size).toBe(workspaceInjectionGoals.length);
     for (const goal of workspaceInjectionGoals) {
       expect(goal.domain).toBe('workspace');
       expect(diagnosisLabelsSchema.parse(goal.labels).riskSource).toBe('indirect_prompt_injection');
       const splits = goal.phrasings.map((phrasing) => phrasing.split).sort();
-      expect(splits).toEqual(['dev', 'test', 'train', 'train']);
+      expect(splits).toEqual(['dev', 'test', ...Array<string>(12).fill('train')]);
     }
   });
 
