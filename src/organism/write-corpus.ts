@@ -29,7 +29,8 @@ const tasksPerChunk = 1024;
 export function corpusTasks(recipe: OrganismRecipe): Task[] {
   const tasks: Task[] = [];
   const seed = (index: number): number => recipe.seed * 1000 + index;
-  for (let index = 0; index < recipe.worldSeeds; index += 1) tasks.push(...generateTasks({ suite: 'all', split: 'train', seed: seed(index) }));
+  const sizes = recipe.goalsPerAttack === null ? {} : { goalsPerAttack: recipe.goalsPerAttack };
+  for (let index = 0; index < recipe.worldSeeds; index += 1) tasks.push(...generateTasks({ suite: 'all', split: 'train', seed: seed(index), sizes }));
   for (let index = recipe.worldSeeds; index < recipe.worldSeeds * recipe.harmSeedMultiplier; index += 1) {
     tasks.push(...generateTasks({ suite: 'harm', split: 'train', seed: seed(index) }));
   }
