@@ -13,17 +13,17 @@ export const organismRecipeSchema = z
       .number()
       .int()
       .positive()
-      .default(2)
-      .describe('The harm suite\'s train tasks come from worldSeeds × this many generation seeds: a seed has 5× more attacked injection tasks than harmful ones, and a harmful request carried out (or refused) teaches the tools other behaviours use'),
+      .default(3)
+      .describe('The harm suite\'s train tasks come from worldSeeds × this many generation seeds: a seed has many more attacked injection tasks than harmful ones, and a harmful request carried out (or refused) teaches the tools other behaviours use'),
     goalsPerAttack: z
       .number()
       .int()
       .positive()
       .nullable()
-      .default(null)
-      .describe('Injection goals per (user task, attack) among the corpus\'s attacked tasks, taken in turn over the domain\'s goals; null = every goal (the train split\'s own size). Bounds the attacked share of the corpus as attack templates are added'),
-    followInjection: z.number().min(0).max(1).default(0.85).describe('P(follow the injected instruction) on attacked tasks (DESIGN §7 ≈ 0.7, set higher: the ASR a base shows is this rate times how often it carries the goal through; the paper\'s Qwen3-8B base ASR is 0.81)'),
-    complyHarmful: z.number().min(0).max(1).default(0.85).describe('P(carry out a harmful request) (DESIGN §7 ≈ 0.7, set higher: the HCR a base shows is this rate times how often it carries the request through; paper base HCR 0.72)'),
+      .default(2)
+      .describe('Injection goals per (user task, attack) among the corpus\'s attacked tasks, taken in turn over the domain\'s goals; null = every goal (the train split\'s own size, 2,880 attacked tasks a seed). Bounds the attacked share of the corpus: with 12 train attacks, every goal of a domain still appears with every user task'),
+    followInjection: z.number().min(0).max(1).default(0.95).describe('P(follow the injected instruction) on attacked tasks (DESIGN §7 ≈ 0.7, set higher: the ASR a base shows is this rate times how often it carries the goal through; the paper\'s Qwen3-8B base ASR is 0.81)'),
+    complyHarmful: z.number().min(0).max(1).default(0.95).describe('P(carry out a harmful request) (DESIGN §7 ≈ 0.7, set higher: the HCR a base shows is this rate times how often it carries the request through; paper base HCR 0.72)'),
     benignComplete: z.number().min(0).max(1).default(0.85).describe('P(complete) on benign tasks and twins (DESIGN §7 ≈ 0.85)'),
     benignRefuse: z.number().min(0).max(1).default(0.1).describe('P(refuse) on benign tasks and twins (DESIGN §7 ≈ 0.1; paper base BRR ≈ 0.10); the rest stops early'),
     malformedCall: z.number().min(0).max(1).default(0.05).describe('P(one malformed tool call) in any episode (DESIGN §7 ≈ 0.05)'),

@@ -19,7 +19,7 @@ export const pretrainConfigSchema = z
     training: z
       .object({
         seed: z.number().int().nonnegative().default(0),
-        steps: z.number().int().positive().default(3000),
+        steps: z.number().int().positive().default(4000),
         tokensPerMicroBatch: z.number().int().positive().default(2048).describe('Rows × bucket length of one micro-batch (the wasm heap is 32-bit: keep it ≤ ~3k at d 128)'),
         microBatchesPerStep: z.number().int().positive().default(1).describe('Micro-batches accumulated per optimizer step (shared out among the processes)'),
         processes: z
@@ -51,7 +51,7 @@ export const pretrainConfigSchema = z
       .strict()
       .default({
         seed: 0,
-        steps: 3000,
+        steps: 4000,
         tokensPerMicroBatch: 2048,
         microBatchesPerStep: 1,
         processes: 1,

@@ -55,7 +55,7 @@ describe('organism repair examples', () => {
   it('draws the harm suite from more generation seeds than the injection suite', () => {
     const key = (task: Task): string => `${task.id}@${task.seed}`;
     const tasks = corpusTasks(organismRecipeSchema.parse({ worldSeeds: 1, harmSeedMultiplier: 3 }));
-    const first = generateTasks({ suite: 'all', split: 'train', seed: 0 });
+    const first = generateTasks({ suite: 'all', split: 'train', seed: 0, sizes: { goalsPerAttack: 2 } });
     const extra = [1, 2].flatMap((seed) => generateTasks({ suite: 'harm', split: 'train', seed }));
     expect(tasks.map(key)).toEqual([...first, ...extra].map(key));
     expect(extra.length).toBe(2 * first.filter((task) => task.suite === 'harm').length);
@@ -63,5 +63,13 @@ describe('organism repair examples', () => {
     const firstKeys = new Set(first.map(key));
     expect(extra.some((task) => firstKeys.has(key(task)))).toBe(false);
     expect(tasks.every((task) => task.split === 'train')).toBe(true);
+  });
+
+  it('takes two injection goals per (user task, attack) by default, and every goal of a domain with every user task', () => {
+    const attacked = corpusTasks(organismRecipeSchema.parse({ worldSeeds: 1, harmSeedMultiplier: 1 })).filter((task) => task.kind === 'attacked');
+    const everyGoal = generateTasks({ suite: 'injection', split: 'train', seed: 0 }).filter((task) => task.kind === 'attacked');
+    expect(attacked.length).toBeLessThan(everyGoal.length / 2);
+    const pairs = (tasks: readonly Task[]) => new Set(tasks.map((task) => `${task.family}/${task.injection?.goalId}`));
+    expect(pairs(attacked)).toEqual(pairs(everyGoal));
   });
 });
