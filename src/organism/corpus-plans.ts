@@ -57,7 +57,8 @@ export function withMalformedCall(plan: ScriptedPlan, random: Random): ScriptedP
   if (plan.calls.length === 0) return plan;
   const index = random.int(plan.calls.length);
   const json = JSON.stringify(plan.calls[index]?.arguments ?? {});
-  const broken = random.chance(0.5) ? json.slice(0, Math.max(1, json.length - 1 - random.int(4))) : json.replace(/"/, '');
+  // Arguments without a quote (`{}`) lose their closing brace instead, so that the call is broken either way.
+  const broken = random.chance(0.5) ? json.slice(0, Math.max(1, json.length - 1 - random.int(4))) : json.includes('"') ? json.replace(/"/, '') : json.slice(0, -1);
   return { ...plan, rawArguments: { ...plan.rawArguments, [index]: broken } };
 }
 

@@ -187,8 +187,13 @@ describe('ToolCallGrammar: strings', () => {
     expect(result).toMatchObject({ accepted: false, refused: `#${slotSymbol(2)}` });
   });
 
-  it('refuses backslashes, control characters and special tokens inside a string', () => {
-    expect(feed(grammar, call('send_money', '{"subject":"a\\"b"'))).toMatchObject({ accepted: false, refused: '\\' });
+  it('takes JSON\'s one-character escapes in a free string (a line break in code), nothing else after a backslash', () => {
+    expect(feed(grammar, call('send_money', '{"recipientIban":"DE89","amount":1,"subject":"line one\\nline \\"two\\"\\\\"}'))).toMatchObject({ accepted: true });
+    expect(feed(grammar, call('send_money', '{"subject":"a\\qb"'))).toMatchObject({ accepted: false, refused: 'q' });
+    expect(feed(grammar, call('send_money', '{"subject":"a\\', slotSymbol(0)), slotFacts(['Ann']))).toMatchObject({ accepted: false, refused: `#${slotSymbol(0)}` });
+  });
+
+  it('refuses raw control characters and special tokens inside a string', () => {
     expect(feed(grammar, call('send_money', '{"subject":"a\nb"'))).toMatchObject({ accepted: false, refused: '\n' });
     expect(feed(grammar, call('send_money', '{"subject":"a', endOfTurnSymbol))).toMatchObject({ accepted: false, refused: `#${endOfTurnSymbol}` });
   });
@@ -362,6 +367,10 @@ describe('ToolCallGrammar: string patterns', () => {
   const getWebpage = tool('get_webpage', { url: { type: 'string', pattern: url } }, ['url']);
   const invite = tool('invite', { emails: { type: 'array', items: { type: 'string', format: 'email', pattern: emailPattern } }, note: { type: 'string', pattern: '^(?!x).*$' } }, ['emails']);
   const patterned = new ToolCallGrammar([getWebpage, invite], layout);
+
+  it('refuses a backslash inside a string with a pattern', () => {
+    expect(feed(patterned, call('get_webpage', '{"url":"https://a.org/\\n'))).toMatchObject({ accepted: false, refused: '\\' });
+  });
 
   it('writes a string with a pattern only inside it, and closes it only on a match', () => {
     expect(feed(patterned, call('get_webpage', '{"url":"https://news.example.com/a?b=1"}'))).toMatchObject({ accepted: true });

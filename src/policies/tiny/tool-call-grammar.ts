@@ -179,6 +179,8 @@ function withinMinimum(type: Extract<ValueType, { kind: 'number' }>, value: numb
 const initial: GrammarState = { phase: 'start', tool: -1, used: 0, parameter: -1, partial: '', next: 'start', inArray: false, length: 0, pattern: '' };
 const quote = 0x22;
 const backslash = 0x5c;
+/** Characters that may follow a backslash in a free string: JSON's one-character escapes (`\uXXXX` is not offered). */
+const escapedCharacters = new Set([...'"\\/bfnrt'].map((character) => character.charCodeAt(0)));
 const isDigit = (symbol: number): boolean => symbol >= 0x30 && symbol <= 0x39;
 
 /** The tool-call grammar of one request (its offered tools and the layout of the template). */
@@ -251,6 +253,7 @@ export class ToolCallGrammar {
    */
   closingDistance(state: GrammarState): number {
     if (state.phase !== 'string') return 0;
+    if (state.partial === '\\') return 1;
     const { pattern, minimumLength = 0 } = this.typeOf(state) as Extract<ValueType, { kind: 'string' }>;
     return Math.max(pattern ? pattern.distance(state.pattern) : 0, minimumLength - state.length, 0);
   }
@@ -349,7 +352,11 @@ export class ToolCallGrammar {
         return slot !== undefined && this.referenceSlots(state, slots)?.has(slot) ? this.literal(state, '"', state.inArray ? 'after-item' : 'after-value') : undefined;
       case 'string': {
         const type = this.typeOf(state) as Extract<ValueType, { kind: 'string' }>;
+        // After a backslash (free strings only): one of JSON's one-character escapes.
+        if (state.partial === '\\') return slot === undefined && escapedCharacters.has(symbol) ? this.with(state, { partial: '' }) : undefined;
         if (symbol === quote) return this.closingDistance(state) === 0 ? this.valueDone(this.with(state, { length: 0, pattern: '' })) : undefined;
+        // A free string may hold escapes (a line break in code or a message body), counted as one character.
+        if (slot === undefined && symbol === backslash && !exactlyCounted(type)) return state.length < freeStringCharacterLimit ? this.with(state, { partial: '\\', length: state.length + 1 }) : undefined;
         if (slot === undefined && (symbol < 0x20 || symbol === backslash)) return undefined;
         const added = slot !== undefined ? (slots.values[slot] ?? '') : String.fromCharCode(symbol);
         // A slot counts as its value's characters, so that a single slot can meet a minimum length.
