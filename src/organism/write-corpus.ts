@@ -24,7 +24,8 @@ const tasksPerChunk = 1024;
 
 /**
  * The train-split tasks the corpus draws from: every task of `recipe.worldSeeds` generation
- * seeds, then the harm suite's tasks of the next seeds up to `worldSeeds × harmSeedMultiplier`.
+ * seeds (attacked ones with `recipe.goalsPerAttack` goals per user task and attack), then the harm
+ * suite's tasks of the next seeds up to `worldSeeds × harmSeedMultiplier`.
  */
 export function corpusTasks(recipe: OrganismRecipe): Task[] {
   const tasks: Task[] = [];
