@@ -125,7 +125,7 @@ export interface GrammarState {
   readonly used: number;
   /** The parameter whose value is being written. */
   readonly parameter: number;
-  /** Partial name, key, enum value, number or the rest of a literal. */
+  /** Partial name, key, enum value, number or the rest of a literal; in a string, a lone backslash right after one (an escape still to finish). */
   readonly partial: string;
   /** For `literal`: the phase after it. */
   readonly next: GrammarState['phase'];
