@@ -92,6 +92,26 @@ describe('tiny policy', () => {
     });
     const free = await (await TinyPolicy.load(baseCheckpointDirectory, { maxNewTokens: 96, temperature: 2, grammar: 'none' })).generate(requests);
     expect(free.some((response, index) => response.tokenIds!.join(',') !== hot[index]!.tokenIds!.join(','))).toBe(true);
+
+    // Argument values have their own temperature: with the turn's choices greedy, greedy values
+    // (the default) and hot values give the same turns up to the first value token, and the hot
+    // values differ somewhere.
+    const greedyPolicy = await TinyPolicy.load(baseCheckpointDirectory, { maxNewTokens: 96, temperature: 0 });
+    const policyTokenizer = greedyPolicy.tokenizer;
+    const greedy = await greedyPolicy.generate(requests);
+    const hotValues = await (await TinyPolicy.load(baseCheckpointDirectory, { maxNewTokens: 96, temperature: 0, argumentTemperature: 3 })).generate(requests);
+    let differing = 0;
+    greedy.forEach((response, index) => {
+      const cold = response.tokenIds!;
+      const warm = hotValues[index]!.tokenIds!;
+      const firstDifference = cold.findIndex((token, position) => token !== warm[position]);
+      if (firstDifference < 0) return;
+      differing += 1;
+      // Before the values differ both turns are in a call (greedy choices agree).
+      expect(response.message.tool_calls?.length ?? 0, policyTokenizer.decode(cold)).toBeGreaterThan(0);
+      expect(policyTokenizer.decode(cold.slice(0, firstDifference))).toContain('":');
+    });
+    expect(differing).toBeGreaterThan(0);
   }, 300_000);
 
   it('continues each episode from the cache of its previous turn, to the same episodes as running every prompt whole', async () => {

@@ -175,6 +175,25 @@ describe('KV-cached decoding', () => {
     expect(rows[1]!.tokens.filter((_, index) => index % 2 === 0).every((token) => token === 20)).toBe(true);
   });
 
+  it('samples with a per-token temperature from temperatureAt: 0 where it says so is the greedy token', async () => {
+    const prompts = [[1, 2, 3], [7]];
+    const greedy = await sampler.generate({ prompts, maxNewTokens: 6, temperature: 0 });
+    const hot = await sampler.generate({ prompts, maxNewTokens: 6, temperature: 50, seed: 4 });
+    // Row 0 is greedy at every position; row 1 only at odd positions.
+    const mixed = await sampler.generate({ prompts, maxNewTokens: 6, temperature: 50, seed: 4, temperatureAt: (row, generated) => (row === 0 || generated.length % 2 === 1 ? 0 : undefined) });
+    expect(mixed[0]!.tokens).toEqual(greedy[0]!.tokens);
+    expect(hot[0]!.tokens).not.toEqual(greedy[0]!.tokens);
+    const sequence = [...prompts[1]!];
+    for (const [index, token] of mixed[1]!.tokens.entries()) {
+      if (index % 2 === 1) {
+        const logits = await fullLogits(sequence);
+        const last = logits.subarray((sequence.length - 1) * config.vocabSize);
+        expect(token).toBe(last.indexOf(Math.max(...last)));
+      }
+      sequence.push(token);
+    }
+  });
+
   it('scores given sequences in a batch like the full forward', async () => {
     const sequences = [[1, 2, 3, 4, 5], [9, 8], [30, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]];
     const scores = await sampler.score(sequences);

@@ -47,6 +47,11 @@ export interface GenerationRequest {
    */
   allowedTokens?: (row: number, generated: readonly number[]) => ArrayLike<number> | undefined;
   /**
+   * Per-token temperature: the temperature row `row` samples its next token with, given what it
+   * generated so far; `undefined` keeps {@link GenerationRequest.temperature}.
+   */
+  temperatureAt?: (row: number, generated: readonly number[]) => number | undefined;
+  /**
    * Per row, the cached keys and values of its prompt's first tokens (from an earlier
    * generation's {@link GeneratedRow.cache} with the same parameters): only the rest runs.
    */
@@ -189,7 +194,7 @@ export class Sampler {
         for (const [row, result] of rows.entries()) {
           if (!active[row]) continue;
           const allowedTokens = request.allowedTokens?.(row, result.tokens);
-          const choice = chooseToken(logits[row]!, { temperature, topP, ...(allowedTokens === undefined ? {} : { allowedTokens }) }, streams[row]!);
+          const choice = chooseToken(logits[row]!, { temperature: request.temperatureAt?.(row, result.tokens) ?? temperature, topP, ...(allowedTokens === undefined ? {} : { allowedTokens }) }, streams[row]!);
           result.tokens.push(choice.token);
           result.logProbabilities.push(choice.logProbability);
           fed[row] = choice.token;

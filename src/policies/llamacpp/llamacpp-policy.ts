@@ -126,7 +126,8 @@ export class LlamaCppPolicy implements Policy {
     for (;;) {
       const logits = await this.nextTokenLogits(sequence, pending);
       const allowedTokens = constraint?.allowed(turn.tokens);
-      const choice = chooseToken(logits, { temperature: this.decoding.temperature, topP: this.decoding.topP, ...(allowedTokens ? { allowedTokens } : {}) }, random);
+      const temperature = constraint?.inArgumentValue(turn.tokens) ? this.decoding.argumentTemperature : this.decoding.temperature;
+      const choice = chooseToken(logits, { temperature, topP: this.decoding.topP, ...(allowedTokens ? { allowedTokens } : {}) }, random);
       turn.tokens.push(choice.token);
       turn.logProbabilities.push(choice.logProbability);
       if (this.stopTokens.has(choice.token) || turn.tokens.length >= this.decoding.maxNewTokens) return turn;

@@ -4,10 +4,20 @@ import { z } from 'zod';
  * Decoding of the embedded policy. Evaluation decoding is fixed here and the same for every
  * method, so that rates compare (DESIGN §7). Sampling at temperature 1 reproduces the base
  * organism's mixture of behaviours; greedy decoding would collapse it to the majority behaviour.
+ * Argument values are written greedily: the tiny model's sampled free text (a post, an e-mail
+ * body, a search query) garbles the key words a task needs, while which tool it calls — the
+ * behaviour the verifiers judge — stays sampled.
  */
 export const decodingSchema = z
   .object({
     temperature: z.number().min(0).default(1).describe('Softmax temperature; 0 is greedy'),
+    argumentTemperature: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe(
+        'With the grammar: temperature of the tokens written inside tool-call argument values (strings, slots, enums, numbers); 0 (the evaluation default) writes them greedily. What the turn does — answer or call, which tool, which key — and answer text are drawn at `temperature`; set both equal to sample every token alike',
+      ),
     topP: z.number().gt(0).max(1).default(1).describe('Nucleus sampling mass (1 = off)'),
     seed: z.number().int().nonnegative().default(0).describe('Seed of the sampling streams'),
     maxNewTokens: z.number().int().positive().default(160).describe('Most tokens of one assistant turn'),

@@ -224,6 +224,18 @@ describe('GrammarConstraint', () => {
     expect(constraint.allowed([ids.named.toolCallStart])).toEqual(afterCallStart);
   });
 
+  it('tells argument values (where the argument temperature applies) from the choice of text, tool and key', () => {
+    const constraint = new GrammarConstraint(tokenizer, template, request, []);
+    const prefix = [ids.named.toolCallStart, ...tokenizer.encode(`${template.toolCall.namePrefix}"read_file"${template.toolCall.argumentsSeparator}{"file_name":`)];
+    expect(constraint.inArgumentValue([])).toBe(false);
+    expect(constraint.inArgumentValue([ids.named.toolCallStart])).toBe(false);
+    expect(constraint.inArgumentValue(prefix.slice(0, 3))).toBe(false);
+    expect(constraint.inArgumentValue(prefix)).toBe(true);
+    expect(constraint.inArgumentValue([...prefix, ...tokenizer.encode('"notes')])).toBe(true);
+    expect(constraint.inArgumentValue([...prefix, ...tokenizer.encode('"notes"}')])).toBe(false);
+    expect(constraint.inArgumentValue(tokenizer.encode('Hello there'))).toBe(false);
+  });
+
   it('lets a free string only close when the turn is closing', () => {
     const constraint = new GrammarConstraint(tokenizer, template, request, []);
     const generated = [ids.named.toolCallStart, ...tokenizer.encode(`${template.toolCall.namePrefix}"read_file"${template.toolCall.argumentsSeparator}{"file_name":"notes`)];

@@ -35,6 +35,8 @@ function tokenSymbols(tokenizer: TemplateTokenizer & { vocabularySize: number },
 
 const symbolsByTokenizer = new WeakMap<object, (Int32Array | null)[]>();
 
+/** Grammar phases in which a token writes an argument's value. */
+const argumentValuePhases: ReadonlySet<GrammarState['phase']> = new Set(['value', 'string', 'slot-value', 'enum', 'number']);
 
 /**
  * Constrained decoding of one assistant turn by the {@link ToolCallGrammar}: for the tokens
@@ -90,6 +92,16 @@ export class GrammarConstraint {
       this.allowedByKey.set(key, closingTokens);
     }
     return closingTokens.length > 0 ? closingTokens : allowed;
+  }
+
+  /**
+   * Whether the next token after `generated` is written inside an argument value (a string, a
+   * slot, an enum value or a number) rather than choosing what the turn does (text or a call,
+   * which tool, which key); `false` once the tokens left the grammar.
+   */
+  inArgumentValue(generated: readonly number[]): boolean {
+    if (this.allowedAfter(generated) === undefined) return false;
+    return argumentValuePhases.has(this.states[generated.length]!.phase);
   }
 
   private allowedAfter(generated: readonly number[]): Int32Array | undefined {

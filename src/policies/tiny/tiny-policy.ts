@@ -37,6 +37,11 @@ export interface TinyPolicyOptions {
 /** The shortest shared prefix worth reusing (shorter ones run whole). */
 const minimumReusedPrefix = 32;
 
+/** Per-token temperature: `argumentTemperature` inside a row's argument values, the request's elsewhere. */
+function valueTemperature(grammars: readonly GrammarConstraint[], argumentTemperature: number): (row: number, generated: readonly number[]) => number | undefined {
+  return (row, generated) => (grammars[row]?.inArgumentValue(generated) ? argumentTemperature : undefined);
+}
+
 /** What an episode's last turn left in the cache: the tokens fed and their keys and values. */
 interface EpisodeCache {
   tokens: number[];
@@ -256,6 +261,7 @@ export class TinyPolicy implements Policy {
         rowSeeds: seeds,
         maxNewTokens: sampling.maxNewTokens,
         temperature: sampling.temperature,
+        ...(grammars && this.decoding.argumentTemperature !== sampling.temperature ? { temperatureAt: valueTemperature(grammars, this.decoding.argumentTemperature) } : {}),
         topP: sampling.topP,
         stopTokens: this.stopTokens,
         ...(prefixes ? { prefixes, keepCache: true } : {}),
