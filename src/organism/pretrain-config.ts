@@ -15,12 +15,12 @@ export const pretrainConfigSchema = z
         maxSequence: z.number().int().positive().default(1024),
       })
       .strict()
-      .default({ dModel: 128, layers: 4, heads: 2, ffHidden: 344, maxSequence: 1024 }),
+      .prefault({}),
     training: z
       .object({
         seed: z.number().int().nonnegative().default(0),
         steps: z.number().int().positive().default(4000),
-        tokensPerMicroBatch: z.number().int().positive().default(2048).describe('Rows × bucket length of one micro-batch (the wasm heap is 32-bit: keep it ≤ ~3k at d 128)'),
+        tokensPerMicroBatch: z.number().int().positive().default(2048).describe('Rows × bucket length of one micro-batch (the wasm heap is 32-bit: 2,048 fits 4 layers at d 128, not 6)'),
         microBatchesPerStep: z.number().int().positive().default(1).describe('Micro-batches accumulated per optimizer step (shared out among the processes)'),
         processes: z
           .number()
@@ -49,24 +49,7 @@ export const pretrainConfigSchema = z
         timeBudgetMinutes: z.number().positive().default(85).describe('Training stops (and saves) when this much time has passed'),
       })
       .strict()
-      .default({
-        seed: 0,
-        steps: 4000,
-        tokensPerMicroBatch: 2048,
-        microBatchesPerStep: 1,
-        processes: 1,
-        peakLearningRate: 2e-3,
-        warmupSteps: 100,
-        weightDecay: 0.01,
-        maximumGradientNorm: 1,
-        lengthBuckets: [256, 384, 512, 768, 1024],
-        slotLossWeight: 3,
-        decisionLossWeight: 3,
-        contextLossWeight: 0.2,
-        checkpointEvery: 250,
-        logEvery: 25,
-        timeBudgetMinutes: 85,
-      }),
+      .prefault({}),
   })
   .strict();
 export type PretrainConfig = z.infer<typeof pretrainConfigSchema>;
