@@ -67,8 +67,16 @@ interface Sequence {
   advantage: number;
 }
 
-/** Rows per micro-batch for each length bucket: the same shapes the base was pretrained with. */
-const tokensPerMicroBatch = 2048;
+/**
+ * Tokens per micro-batch (rows = this ÷ the length bucket), for training and scoring alike: one
+ * row of the 1,024-token context. jax-js holds every intermediate of a compiled training step
+ * until it has run, and the wasm heap keeps them as free lists per size that it never gives
+ * back; at 6 layers one 2,048-token step already fills most of the 4 GiB.
+ */
+const tokensPerMicroBatch = 1024;
+
+/** Micro-batches per supervised step (gradients accumulated): 2,048 tokens a step. */
+const microBatchesPerSupervisedStep = 2;
 
 /**
  * The embedded policy while it learns: one set of parameters that the sampling policy uses and
@@ -162,7 +170,7 @@ export class TinyLearner {
     const losses: number[] = [];
     try {
       for (let step = 0; step < options.steps; step++) {
-        const batch = this.microBatch(sequences, random);
+        const batch = Array.from({ length: microBatchesPerSupervisedStep }, () => this.microBatch(sequences, random));
         const report = await trainer.train(batch);
         losses.push(report.loss);
         onStep?.(step + 1, options.steps, report.loss);

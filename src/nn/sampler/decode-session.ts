@@ -12,6 +12,10 @@
  * prompt, kept from an earlier generation (the previous turn of the same conversation). Then only
  * the rest of the prompt runs (`extend`), padded to one of a few chunk lengths; when no row has a
  * prefix, or the longest rest exceeds every chunk length, the whole prompts run (`prefill`).
+ *
+ * Long prompts of many rows run in blocks of rows (see {@link defaultAttentionBudget}), their
+ * keys and values gathered on the host: jax-js holds every intermediate of a compiled program
+ * until it has run, and 8 rows of 1,024 tokens would hold about 2 GiB of attention scores.
  */
 import type { Tensor, TensorBackend } from '../backend/tensor-backend.js';
 import type { ModelConfig } from '../model/model-config.js';
@@ -19,6 +23,12 @@ import type { ModelParameters } from '../model/parameters.js';
 import { chooseBucket } from '../train/length-buckets.js';
 import type { CachedPrefix } from './cached-prefix.js';
 import type { DecodeProgram, ExtendProgram, GrowProgram, KeyValueCache, PrefillProgram } from './decode-programs.js';
+
+/**
+ * Attention scores one prefill or extend program may hold per score tensor (rows × heads ×
+ * queries × keys), 4 Mi values (16 MiB): e.g. 2 rows of a 1,024-token prompt with 2 heads.
+ */
+export const defaultAttentionBudget = 2 ** 22;
 
 /** Next-token logits per row (`vocabSize` values each). */
 export type RowLogits = Float32Array[];
@@ -45,6 +55,7 @@ export class DecodeSession {
   readonly #maximum: number;
   readonly #promptBuckets: readonly number[];
   readonly #chunkLengths: readonly number[];
+  readonly #attentionBudget: number;
   #cache: KeyValueCache | undefined;
   #length = 0;
   #positions: number[] = [];
@@ -63,6 +74,7 @@ export class DecodeSession {
     cacheLengths: readonly number[],
     promptBuckets: readonly number[],
     chunkLengths: readonly number[] = [],
+    attentionBudget = defaultAttentionBudget,
   ) {
     if (cacheLengths.length === 0) throw new Error('DecodeSession: no cache lengths');
     this.#backend = backend;
@@ -73,6 +85,7 @@ export class DecodeSession {
     this.#maximum = cacheLengths[cacheLengths.length - 1]!;
     this.#promptBuckets = promptBuckets;
     this.#chunkLengths = chunkLengths;
+    this.#attentionBudget = attentionBudget;
   }
 
   /** Cache position each row's next token will occupy. */
@@ -119,14 +132,10 @@ export class DecodeSession {
     const length = Math.min(chooseBucket(longest, [...this.#promptBuckets, this.#maximum]), this.#maximum);
     const cacheLength = this.#lengthFor(Math.max(length, Math.min(longest + 1 + Math.max(0, reserve), this.#maximum)));
     const rows = prompts.length;
-    const ids = new Int32Array(rows * length);
-    prompts.forEach((prompt, row) => ids.set(prompt, row * length));
-    const backend = this.#backend;
-    const idTensor = backend.intTensor(ids, [rows, length]);
-    const lastIndex = backend.intTensor(prompts.map((prompt) => prompt.length - 1), [rows]);
-    const [logits, cache] = this.#programs.prefill(cacheLength)(this.#parameters, idTensor, lastIndex);
-    backend.dispose([idTensor, lastIndex]);
-    backend.dispose(this.#cache);
+    const block = this.#blockRows(rows, length, length);
+    if (block < rows) return this.#prefillInBlocks(prompts, length, cacheLength, block);
+    const [logits, cache] = this.#prefill(prompts, length, cacheLength);
+    this.#backend.dispose(this.#cache);
     this.#cache = cache;
     this.#length = cacheLength;
     this.#positions = prompts.map((prompt) => prompt.length);
@@ -201,12 +210,10 @@ export class DecodeSession {
   ): Promise<RowLogits> {
     const backend = this.#backend;
     const rows = prompts.length;
-    const heads = this.#config.heads;
-    const headSize = this.#config.dModel / heads;
-    const width = heads * headSize;
+    const width = this.#config.dModel;
     const layers = this.#config.layers;
-    const hostKeys = Array.from({ length: layers }, () => new Float32Array(rows * cacheLength * width));
-    const hostValues = Array.from({ length: layers }, () => new Float32Array(rows * cacheLength * width));
+    const hostKeys = this.#hostCache(rows, cacheLength);
+    const hostValues = this.#hostCache(rows, cacheLength);
     prompts.forEach((_, row) => {
       const prefix = prefixes[row];
       const start = starts[row]!;
@@ -216,37 +223,114 @@ export class DecodeSession {
         hostValues[layer]!.set(prefix.values[layer]!.subarray(0, start * width), row * cacheLength * width);
       }
     });
-    const upload = (): KeyValueCache => ({
-      keys: hostKeys.map((data) => backend.floatTensor(data, [rows, cacheLength, heads, headSize])),
-      values: hostValues.map((data) => backend.floatTensor(data, [rows, cacheLength, heads, headSize])),
-    });
-    const ids = new Int32Array(rows * chunkLength);
-    prompts.forEach((prompt, row) => ids.set(prompt.slice(starts[row]!), row * chunkLength));
-    const idTensor = backend.intTensor(ids, [rows, chunkLength]);
-    const startTensor = backend.intTensor(starts, [rows]);
-    const lastIndex = backend.intTensor(prompts.map((prompt, row) => prompt.length - 1 - starts[row]!), [rows]);
-    const prefixCache = upload();
-    const [logits, chunk] = this.#programs.extend(cacheLength, chunkLength)(this.#parameters, prefixCache, idTensor, startTensor, lastIndex);
-    backend.dispose([idTensor, startTensor, lastIndex, prefixCache]);
-    const place = async (tensors: Tensor[], host: Float32Array[]) => {
-      for (const [layer, tensor] of tensors.entries()) {
-        const data = (await backend.read(tensor)) as Float32Array;
-        prompts.forEach((prompt, row) => {
-          const start = starts[row]!;
-          const rest = prompt.length - start;
-          host[layer]!.set(data.subarray(row * chunkLength * width, (row * chunkLength + rest) * width), (row * cacheLength + start) * width);
-        });
-      }
-    };
-    await place(chunk.keys, hostKeys);
-    await place(chunk.values, hostValues);
-    backend.dispose(chunk);
+    // Rows run in blocks within the attention budget; a block's rows are contiguous on the host.
+    const block = this.#blockRows(rows, chunkLength, cacheLength + chunkLength);
+    const logits: RowLogits = [];
+    for (let first = 0; first < rows; first += block) {
+      const last = Math.min(rows, first + block);
+      const blockRows = last - first;
+      const slice = (host: Float32Array[]) => host.map((data) => data.subarray(first * cacheLength * width, last * cacheLength * width));
+      const ids = new Int32Array(blockRows * chunkLength);
+      for (let row = first; row < last; row++) ids.set(prompts[row]!.slice(starts[row]!), (row - first) * chunkLength);
+      const idTensor = backend.intTensor(ids, [blockRows, chunkLength]);
+      const startTensor = backend.intTensor(starts.slice(first, last), [blockRows]);
+      const lastIndex = backend.intTensor(prompts.slice(first, last).map((prompt, index) => prompt.length - 1 - starts[first + index]!), [blockRows]);
+      const prefixCache = this.#upload(slice(hostKeys), slice(hostValues), blockRows, cacheLength);
+      const [blockLogits, chunk] = this.#programs.extend(cacheLength, chunkLength)(this.#parameters, prefixCache, idTensor, startTensor, lastIndex);
+      backend.dispose([idTensor, startTensor, lastIndex, prefixCache]);
+      // The chunk's keys and values go after each row's prefix.
+      const place = async (tensors: Tensor[], host: Float32Array[]) => {
+        for (const [layer, tensor] of tensors.entries()) {
+          const data = (await backend.read(tensor)) as Float32Array;
+          for (let row = first; row < last; row++) {
+            const start = starts[row]!;
+            const rest = prompts[row]!.length - start;
+            const offset = (row - first) * chunkLength * width;
+            host[layer]!.set(data.subarray(offset, offset + rest * width), (row * cacheLength + start) * width);
+          }
+        }
+      };
+      await place(chunk.keys, hostKeys);
+      await place(chunk.values, hostValues);
+      backend.dispose(chunk);
+      logits.push(...(await this.#readRows(blockLogits)));
+    }
     backend.dispose(this.#cache);
-    this.#cache = upload();
+    this.#cache = this.#upload(hostKeys, hostValues, rows, cacheLength);
     this.#length = cacheLength;
     this.#positions = prompts.map((prompt) => prompt.length);
     this.#prefixTokens = starts.reduce((total, start) => total + start, 0);
-    return this.#readRows(logits);
+    return logits;
+  }
+
+  /** Runs the prefill program on `prompts` padded to `length`, into a cache of `cacheLength` slots. */
+  #prefill(prompts: readonly (readonly number[])[], length: number, cacheLength: number): [Tensor, KeyValueCache] {
+    const backend = this.#backend;
+    const rows = prompts.length;
+    const ids = new Int32Array(rows * length);
+    prompts.forEach((prompt, row) => ids.set(prompt, row * length));
+    const idTensor = backend.intTensor(ids, [rows, length]);
+    const lastIndex = backend.intTensor(prompts.map((prompt) => prompt.length - 1), [rows]);
+    const result = this.#programs.prefill(cacheLength)(this.#parameters, idTensor, lastIndex);
+    backend.dispose([idTensor, lastIndex]);
+    return result;
+  }
+
+  /**
+   * The prefill of rows too many to run at once within the attention budget: blocks of `block`
+   * rows run one after another, their keys and values gathered on the host into one cache.
+   */
+  async #prefillInBlocks(prompts: readonly (readonly number[])[], length: number, cacheLength: number, block: number): Promise<RowLogits> {
+    const rows = prompts.length;
+    const width = this.#config.dModel;
+    const hostKeys = this.#hostCache(rows, cacheLength);
+    const hostValues = this.#hostCache(rows, cacheLength);
+    const logits: RowLogits = [];
+    for (let first = 0; first < rows; first += block) {
+      const [blockLogits, cache] = this.#prefill(prompts.slice(first, first + block), length, cacheLength);
+      await this.#gather(cache, hostKeys, hostValues, first * cacheLength * width);
+      logits.push(...(await this.#readRows(blockLogits)));
+    }
+    this.#backend.dispose(this.#cache);
+    this.#cache = this.#upload(hostKeys, hostValues, rows, cacheLength);
+    this.#length = cacheLength;
+    this.#positions = prompts.map((prompt) => prompt.length);
+    return logits;
+  }
+
+  /** Copies a block's cache into the host arrays at `offset` (in values) and frees it. */
+  async #gather(cache: KeyValueCache, hostKeys: Float32Array[], hostValues: Float32Array[], offset: number): Promise<void> {
+    for (const [tensors, host] of [[cache.keys, hostKeys], [cache.values, hostValues]] as const) {
+      for (const [layer, tensor] of tensors.entries()) host[layer]!.set((await this.#backend.read(tensor)) as Float32Array, offset);
+    }
+    this.#backend.dispose(cache);
+  }
+
+  /**
+   * Rows per program so that its attention scores (rows × heads × queries × keys) stay within the
+   * budget: a power of two, at least 1, at most `rows`. jax-js keeps every intermediate of a
+   * compiled program until the program has run, and its wasm heap keeps a free list per buffer
+   * size that it never gives back, so one program with many long rows reserves gigabytes.
+   */
+  #blockRows(rows: number, queries: number, keys: number): number {
+    let block = 1;
+    while (block * 2 <= rows && block * 2 * this.#config.heads * queries * keys <= this.#attentionBudget) block *= 2;
+    return block;
+  }
+
+  /** One zeroed host array per layer for `rows` rows of `cacheLength` slots. */
+  #hostCache(rows: number, cacheLength: number): Float32Array[] {
+    return Array.from({ length: this.#config.layers }, () => new Float32Array(rows * cacheLength * this.#config.dModel));
+  }
+
+  /** Uploads host keys and values (one array per layer, `[rows, cacheLength, heads, headSize]`). */
+  #upload(hostKeys: readonly Float32Array[], hostValues: readonly Float32Array[], rows: number, cacheLength: number): KeyValueCache {
+    const heads = this.#config.heads;
+    const headSize = this.#config.dModel / heads;
+    return {
+      keys: hostKeys.map((data) => this.#backend.floatTensor(data, [rows, cacheLength, heads, headSize])),
+      values: hostValues.map((data) => this.#backend.floatTensor(data, [rows, cacheLength, heads, headSize])),
+    };
   }
 
   /** The shortest cache length of at least `slots`. */

@@ -5,6 +5,7 @@ import { parseModelConfig } from '../model/model-config.js';
 import { initialParameterValues, parametersFromValues, type ModelParameters } from '../model/parameters.js';
 import { forwardLogits } from '../model/transformer.js';
 import { SeededRandom } from '../seeded-random.js';
+import type { DecodeSession } from './decode-session.js';
 import { Sampler } from './sampler.js';
 import { chooseToken, logSoftmaxAt } from './token-choice.js';
 
@@ -29,6 +30,8 @@ async function fullLogits(sequence: readonly number[]): Promise<Float32Array> {
   backend.dispose([ids, logits]);
   return data;
 }
+
+type DecodeSessionStart = DecodeSession['start'];
 
 function largestDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let largest = 0;
@@ -162,6 +165,34 @@ describe('KV-cached decoding', () => {
     const whole = await sampler.generate(next);
     expect(cached.map((row) => row.tokens)).toEqual(whole.map((row) => row.tokens));
     cached.forEach((row, index) => row.logProbabilities.forEach((value, position) => expect(value).toBeCloseTo(whole[index]!.logProbabilities[position]!, 4)));
+  });
+
+  it('runs prompts in row blocks within the attention budget with the same logits, prefill and extend (1e-5)', async () => {
+    // A budget of one row's attention: every prompt-processing program runs one row at a time.
+    const blocked = new Sampler(backend, config, parameters, { lengthBuckets: [8, 16], attentionBudget: config.heads * 16 * 16 });
+    const prompts = [[3, 7, 1], [5, 2, 9, 9, 4, 30, 11, 0, 6, 2], [8, 8], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]];
+    const startBoth = async (prefixes?: Parameters<DecodeSessionStart>[2], rows = prompts) => {
+      const whole = sampler.startSession();
+      const split = blocked.startSession();
+      const logits = [await whole.start(rows, 0, prefixes), await split.start(rows, 0, prefixes)];
+      const reused = [whole.prefixTokensReused, split.prefixTokensReused];
+      const next = [await whole.step(rows.map(() => 4)), await split.step(rows.map(() => 4))];
+      const exported = await split.exportRows(rows.map((row) => row.length + 1));
+      whole.close();
+      split.close();
+      return { logits, reused, next, exported };
+    };
+    const first = await startBoth();
+    let largest = 0;
+    for (const pair of [first.logits, first.next]) pair[0]!.forEach((row, index) => (largest = Math.max(largest, largestDifference(row, pair[1]![index]!))));
+    // Continue every conversation from the blocked session's cache (the extend program).
+    const continued = prompts.map((prompt) => [...prompt, 4, 12, 13]);
+    const second = await startBoth(first.exported, continued);
+    expect(second.reused).toEqual([first.exported.reduce((total, prefix) => total + prefix.length, 0), first.exported.reduce((total, prefix) => total + prefix.length, 0)]);
+    for (const pair of [second.logits, second.next]) pair[0]!.forEach((row, index) => (largest = Math.max(largest, largestDifference(row, pair[1]![index]!))));
+    expect(first.logits[1]).toHaveLength(prompts.length);
+    expect(largest).toBeLessThan(1e-5);
+    blocked.release();
   });
 
   it('constrains choices with allowedTokens', async () => {

@@ -22,7 +22,7 @@ import {
   type GrowProgram,
   type PrefillProgram,
 } from './decode-programs.js';
-import { DecodeSession, type DecodePrograms } from './decode-session.js';
+import { DecodeSession, defaultAttentionBudget, type DecodePrograms } from './decode-session.js';
 import { chooseToken } from './token-choice.js';
 
 /** What to generate. */
@@ -99,6 +99,11 @@ export interface SamplerOptions {
    * length buckets up to half the cache length.
    */
   chunkLengths?: readonly number[];
+  /**
+   * Most attention scores (rows × heads × queries × keys) one prompt-processing program holds;
+   * more rows run in blocks. Default {@link defaultAttentionBudget}.
+   */
+  attentionBudget?: number;
 }
 
 /** Generation and scoring with one set of parameters (borrowed; the caller keeps ownership). */
@@ -115,6 +120,7 @@ export class Sampler {
   readonly #grow = new Map<number, GrowProgram>();
   readonly #extend = new Map<number, ExtendProgram>();
   readonly #chunkLengths: readonly number[];
+  readonly #attentionBudget: number;
   #promptTokens = 0;
   #prefixTokens = 0;
   readonly #programs: DecodePrograms;
@@ -132,6 +138,7 @@ export class Sampler {
     const cacheLength = this.#cacheLength;
     this.#cacheLengths = [...new Set([...(options.cacheLengths ?? this.#buckets).filter((length) => length > 0 && length < cacheLength), cacheLength])].sort((a, b) => a - b);
     this.#cacheReserve = options.cacheReserve ?? 64;
+    this.#attentionBudget = options.attentionBudget ?? defaultAttentionBudget;
     this.#chunkLengths = [...(options.chunkLengths ?? this.#buckets.filter((length) => length <= cacheLength / 2))].sort((a, b) => a - b);
     const lazily = <Program>(programs: Map<number, Program>, create: (length: number) => Program) => (length: number) => {
       let program = programs.get(length);
@@ -169,7 +176,7 @@ export class Sampler {
 
   /** A fresh KV-cached decoding (close it when done). */
   startSession(): DecodeSession {
-    return new DecodeSession(this.#backend, this.#config, this.#parameters, this.#programs, this.#cacheLengths, this.#buckets, this.#chunkLengths);
+    return new DecodeSession(this.#backend, this.#config, this.#parameters, this.#programs, this.#cacheLengths, this.#buckets, this.#chunkLengths, this.#attentionBudget);
   }
 
   /** Generates a continuation for every prompt, in one batch. */
