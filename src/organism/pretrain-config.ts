@@ -9,7 +9,7 @@ export const pretrainConfigSchema = z
     model: z
       .object({
         dModel: z.number().int().positive().default(128),
-        layers: z.number().int().positive().default(4),
+        layers: z.number().int().positive().default(6),
         heads: z.number().int().positive().default(2),
         ffHidden: z.number().int().positive().default(344),
         maxSequence: z.number().int().positive().default(1024),
@@ -20,8 +20,8 @@ export const pretrainConfigSchema = z
       .object({
         seed: z.number().int().nonnegative().default(0),
         steps: z.number().int().positive().default(4000),
-        tokensPerMicroBatch: z.number().int().positive().default(2048).describe('Rows × bucket length of one micro-batch (the wasm heap is 32-bit: 2,048 fits 4 layers at d 128, not 6)'),
-        microBatchesPerStep: z.number().int().positive().default(1).describe('Micro-batches accumulated per optimizer step (shared out among the processes)'),
+        tokensPerMicroBatch: z.number().int().positive().default(1024).describe('Rows × bucket length of one micro-batch (the wasm heap is 32-bit: 2,048 fits 4 layers at d 128, not 6; 1,024 fits 6)'),
+        microBatchesPerStep: z.number().int().positive().default(2).describe('Micro-batches accumulated per optimizer step (shared out among the processes)'),
         processes: z
           .number()
           .int()
