@@ -112,6 +112,10 @@ describe('tiny policy', () => {
       expect(policyTokenizer.decode(cold.slice(0, firstDifference))).toContain('":');
     });
     expect(differing).toBeGreaterThan(0);
+    // A request may ask for its own argument temperature (evolve samples PFPO groups so): the
+    // greedy-valued policy then gives what the hot-valued one gives.
+    const asked = await greedyPolicy.generate(requests.map((request) => ({ ...request, sampling: { argumentTemperature: 3 } })));
+    expect(asked.map((response) => response.tokenIds)).toEqual(hotValues.map((response) => response.tokenIds));
   }, 300_000);
 
   it('continues each episode from the cache of its previous turn, to the same episodes as running every prompt whole', async () => {

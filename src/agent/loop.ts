@@ -4,7 +4,7 @@ import { toOpenAiTool } from '../envs/tool.js';
 import type { Task } from '../suites/task.js';
 import type { ChatMessage } from '../trajectory/message.js';
 import type { StepMetadata, Termination, Trajectory } from '../trajectory/trajectory.js';
-import type { Policy, PolicyRequest, PolicyResponse } from './policy.js';
+import type { Policy, PolicyRequest, PolicyResponse, SamplingOverrides } from './policy.js';
 
 /** One finished episode: its trajectory and the environment before and after. */
 export interface Episode {
@@ -20,6 +20,8 @@ export interface RunEpisodesOptions {
   batchSize?: number;
   /** Called after each finished episode with the number finished so far. */
   onEpisodeDone?: (finished: number, episode: Episode) => void;
+  /** Sampling every policy request of these episodes asks for (absent: the policy's own decoding). */
+  sampling?: SamplingOverrides;
 }
 
 interface ActiveEpisode {
@@ -135,6 +137,7 @@ export async function runEpisodes(tasks: readonly Task[], policy: Policy, option
         tools: offeredTools(episode.task),
         entities: episode.task.entities,
         task: episode.task,
+        ...(options.sampling ? { sampling: options.sampling } : {}),
       }));
       let responses: PolicyResponse[];
       try {

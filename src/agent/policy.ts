@@ -28,6 +28,8 @@ export interface SamplingOverrides {
   topP?: number;
   /** Most tokens of the turn. */
   maxNewTokens?: number;
+  /** Temperature of the tokens inside a tool call's argument values (policies that decode them apart from the rest; others ignore it). */
+  argumentTemperature?: number;
 }
 
 /** A policy's answer for one request. `error` marks output it could not turn into a message. */

@@ -45,6 +45,10 @@ export const evolvePresetSchema = z
         prompts: count.describe('Training prompts per round, each sampled G times (stage 2)'),
         steps: count.describe('Optimizer steps over the groups of a round'),
         peakLearningRate: z.number().positive(),
+        argumentTemperature: z
+          .number()
+          .min(0)
+          .describe('Temperature of the tokens inside tool-call argument values when the groups are sampled. 1 samples the policy itself, as the clipped ratio to π_old assumes; evaluation and repairs keep the policy\'s decoding (the embedded policy writes argument values greedily)'),
       })
       .strict(),
     pfpo: pfpoConfigSchema.describe('PFPO advantage and objective constants (DESIGN §2 step 4)'),
@@ -67,7 +71,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     test: { benign: 1, attacked: 1, harmful: 1 },
     repair: { candidates: 2, promptStyle: 'compact', repairPrompt: true, originalPrompt: true, diagnosisExamples: true },
     supervised: { steps: 2, peakLearningRate: 5e-4 },
-    policyOptimization: { prompts: 2, steps: 1, peakLearningRate: 2e-4 },
+    policyOptimization: { prompts: 2, steps: 1, peakLearningRate: 2e-4, argumentTemperature: 1 },
     pfpo: { ...pfpoDefaults, groupSize: 2 },
   },
   default: {
@@ -78,7 +82,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     test: { benign: 8, attacked: 24, harmful: 8 },
     repair: { candidates: 4, promptStyle: 'compact', repairPrompt: true, originalPrompt: true, diagnosisExamples: true },
     supervised: { steps: 12, peakLearningRate: 5e-4 },
-    policyOptimization: { prompts: 6, steps: 2, peakLearningRate: 2e-4 },
+    policyOptimization: { prompts: 6, steps: 2, peakLearningRate: 2e-4, argumentTemperature: 1 },
     pfpo: { ...pfpoDefaults, groupSize: 4 },
   },
   full: {
@@ -89,7 +93,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     test: { benign: null, attacked: null, harmful: null },
     repair: { candidates: 8, promptStyle: 'compact', repairPrompt: true, originalPrompt: true, diagnosisExamples: true },
     supervised: { steps: 200, peakLearningRate: 5e-4 },
-    policyOptimization: { prompts: 64, steps: 16, peakLearningRate: 2e-4 },
+    policyOptimization: { prompts: 64, steps: 16, peakLearningRate: 2e-4, argumentTemperature: 1 },
     pfpo: pfpoDefaults,
   },
 };

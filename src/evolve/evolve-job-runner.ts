@@ -269,7 +269,12 @@ export class EvolveJobRunner {
           async (learner) => {
             const prompts = new Random(`${preset.seed}:prompts:${round}`).sample(this.tasks.trainPool, preset.policyOptimization.prompts);
             const tasks = prompts.flatMap((task) => Array.from({ length: groupSize }, (_, sample) => groupSampleTask(task, round, sample)));
-            const sampled = await runEpisodes(tasks, learner.policy, { batchSize: 64, onEpisodeDone: (done) => this.emit({ kind: 'progress', label: `${label} (groups)`, done, total: tasks.length }) });
+            // The groups are sampled from the policy itself (argument values too), as the clipped ratio assumes.
+            const sampled = await runEpisodes(tasks, learner.policy, {
+              batchSize: 64,
+              sampling: { argumentTemperature: preset.policyOptimization.argumentTemperature },
+              onEpisodeDone: (done) => this.emit({ kind: 'progress', label: `${label} (groups)`, done, total: tasks.length }),
+            });
             const conversations: AdvantageConversation[] = [];
             const pfpoResults: PfpoGroupResult[] = [];
             let zeroVariance = 0;

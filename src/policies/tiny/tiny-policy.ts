@@ -203,7 +203,7 @@ export class TinyPolicy implements Policy {
 
   /**
    * The runnable requests grouped by the sampling they get: the policy's decoding, with a
-   * request's own temperature and top-p, and its turn budget capped at the policy's (prompts
+   * request's own temperature, top-p and argument temperature, and its turn budget capped at the policy's (prompts
    * were fitted to the context for that budget). Groups keep the order of their first request.
    */
   #samplingGroups(requests: readonly PolicyRequest[], runnable: readonly number[]): { sampling: Required<SamplingOverrides>; indices: number[] }[] {
@@ -214,8 +214,9 @@ export class TinyPolicy implements Policy {
         temperature: asked?.temperature ?? this.decoding.temperature,
         topP: asked?.topP ?? this.decoding.topP,
         maxNewTokens: Math.min(asked?.maxNewTokens ?? this.decoding.maxNewTokens, this.decoding.maxNewTokens),
+        argumentTemperature: asked?.argumentTemperature ?? this.decoding.argumentTemperature,
       };
-      const key = `${sampling.temperature}/${sampling.topP}/${sampling.maxNewTokens}`;
+      const key = `${sampling.temperature}/${sampling.topP}/${sampling.maxNewTokens}/${sampling.argumentTemperature}`;
       const group = groups.get(key) ?? { sampling, indices: [] };
       group.indices.push(index);
       groups.set(key, group);
@@ -261,7 +262,7 @@ export class TinyPolicy implements Policy {
         rowSeeds: seeds,
         maxNewTokens: sampling.maxNewTokens,
         temperature: sampling.temperature,
-        ...(grammars && this.decoding.argumentTemperature !== sampling.temperature ? { temperatureAt: valueTemperature(grammars, this.decoding.argumentTemperature) } : {}),
+        ...(grammars && sampling.argumentTemperature !== sampling.temperature ? { temperatureAt: valueTemperature(grammars, sampling.argumentTemperature) } : {}),
         topP: sampling.topP,
         stopTokens: this.stopTokens,
         ...(prefixes ? { prefixes, keepCache: true } : {}),
