@@ -135,10 +135,7 @@ export class DecodeSession {
     const block = this.#blockRows(rows, length, length);
     if (block < rows) return this.#prefillInBlocks(prompts, length, cacheLength, block);
     const [logits, cache] = this.#prefill(prompts, length, cacheLength);
-    this.#backend.dispose(this.#cache);
-    this.#cache = cache;
-    this.#length = cacheLength;
-    this.#positions = prompts.map((prompt) => prompt.length);
+    this.#install(cache, cacheLength, prompts);
     return this.#readRows(logits);
   }
 
@@ -255,12 +252,17 @@ export class DecodeSession {
       backend.dispose(chunk);
       logits.push(...(await this.#readRows(blockLogits)));
     }
-    backend.dispose(this.#cache);
-    this.#cache = this.#upload(hostKeys, hostValues, rows, cacheLength);
-    this.#length = cacheLength;
-    this.#positions = prompts.map((prompt) => prompt.length);
+    this.#install(this.#upload(hostKeys, hostValues, rows, cacheLength), cacheLength, prompts);
     this.#prefixTokens = starts.reduce((total, start) => total + start, 0);
     return logits;
+  }
+
+  /** Makes `cache` (of `cacheLength` slots, holding `prompts`) the session's cache, freeing the previous one. */
+  #install(cache: KeyValueCache, cacheLength: number, prompts: readonly (readonly number[])[]): void {
+    this.#backend.dispose(this.#cache);
+    this.#cache = cache;
+    this.#length = cacheLength;
+    this.#positions = prompts.map((prompt) => prompt.length);
   }
 
   /** Runs the prefill program on `prompts` padded to `length`, into a cache of `cacheLength` slots. */
@@ -291,10 +293,7 @@ export class DecodeSession {
       await this.#gather(cache, hostKeys, hostValues, first * cacheLength * width);
       logits.push(...(await this.#readRows(blockLogits)));
     }
-    this.#backend.dispose(this.#cache);
-    this.#cache = this.#upload(hostKeys, hostValues, rows, cacheLength);
-    this.#length = cacheLength;
-    this.#positions = prompts.map((prompt) => prompt.length);
+    this.#install(this.#upload(hostKeys, hostValues, rows, cacheLength), cacheLength, prompts);
     return logits;
   }
 
