@@ -14,6 +14,35 @@ const kindCountsSchema = z
   .strict();
 export type KindCounts = z.infer<typeof kindCountsSchema>;
 
+const repairSchema = z
+  .object({
+    candidates: positive.describe('K, repair candidates per failure (DESIGN §2 step 2, default 8)'),
+    promptStyle: z.enum(['compact', 'plain']).describe('Repair prompt rendering: compact for the embedded policy'),
+    repairPrompt: z.boolean().describe('Train on (p_f, a*) (DESIGN §2: both by default)'),
+    originalPrompt: z.boolean().describe('Train on (x, a*), what the agent sees at deployment'),
+    diagnosisExamples: z.boolean().describe('Also train on diagnosis examples made from each repaired failure (the failure labelled unsafe, a* labelled by its verdict), so the evolved policy is a better judge'),
+  })
+  .strict();
+
+const supervisedSchema = z
+  .object({
+    steps: count.describe('Optimizer steps of the warmup on the repair buffer (stage 1) and of refusal-sft'),
+    peakLearningRate: z.number().positive().describe('Peak of the warmup + cosine learning-rate schedule of those steps'),
+  })
+  .strict();
+
+const policyOptimizationSchema = z
+  .object({
+    prompts: count.describe('Training prompts per round, each sampled G times (stage 2)'),
+    steps: count.describe('Optimizer steps over the groups of a round'),
+    peakLearningRate: z.number().positive().describe('Peak of the warmup + cosine learning-rate schedule of those steps'),
+    argumentTemperature: z
+      .number()
+      .min(0)
+      .describe('Temperature of the tokens inside tool-call argument values when the groups are sampled. 1 samples the policy itself, as the clipped ratio to π_old assumes; evaluation and repairs keep the policy\'s decoding (the embedded policy writes argument values greedily)'),
+  })
+  .strict();
+
 /**
  * Everything one `fate evolve` run does, per preset. Every method gets the same rollouts and the
  * same number of updates (issue: baselines under the same budget).
@@ -25,32 +54,9 @@ export const evolvePresetSchema = z
     pools: kindCountsSchema.describe('Train-split tasks rolled out each round to collect failures (DESIGN §2 step 1)'),
     dev: kindCountsSchema.describe('Dev-split tasks evaluated after each round'),
     test: kindCountsSchema.describe('Test-split tasks evaluated at the end (request wordings, attacks, goal phrasings and worlds unseen in training)'),
-    repair: z
-      .object({
-        candidates: positive.describe('K, repair candidates per failure (DESIGN §2 step 2, default 8)'),
-        promptStyle: z.enum(['compact', 'plain']).describe('Repair prompt rendering: compact for the embedded policy'),
-        repairPrompt: z.boolean().describe('Train on (p_f, a*) (DESIGN §2: both by default)'),
-        originalPrompt: z.boolean().describe('Train on (x, a*), what the agent sees at deployment'),
-        diagnosisExamples: z.boolean().describe('Also train on diagnosis examples made from each repaired failure (the failure labelled unsafe, a* labelled by its verdict), so the evolved policy is a better judge'),
-      })
-      .strict(),
-    supervised: z
-      .object({
-        steps: count.describe('Optimizer steps of the warmup on the repair buffer (stage 1) and of refusal-sft'),
-        peakLearningRate: z.number().positive(),
-      })
-      .strict(),
-    policyOptimization: z
-      .object({
-        prompts: count.describe('Training prompts per round, each sampled G times (stage 2)'),
-        steps: count.describe('Optimizer steps over the groups of a round'),
-        peakLearningRate: z.number().positive(),
-        argumentTemperature: z
-          .number()
-          .min(0)
-          .describe('Temperature of the tokens inside tool-call argument values when the groups are sampled. 1 samples the policy itself, as the clipped ratio to π_old assumes; evaluation and repairs keep the policy\'s decoding (the embedded policy writes argument values greedily)'),
-      })
-      .strict(),
+    repair: repairSchema,
+    supervised: supervisedSchema,
+    policyOptimization: policyOptimizationSchema,
     pfpo: pfpoConfigSchema.describe('PFPO advantage and objective constants (DESIGN §2 step 4)'),
   })
   .strict();
@@ -99,3 +105,39 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
 };
 /** A preset name. */
 export type EvolvePresetName = keyof typeof evolvePresets;
+
+/**
+ * What the `evolve` section of a config file may set: any field of a preset, nested objects in
+ * part (`{"supervised": {"steps": 6}}` changes the warmup steps only). Applied on top of the
+ * preset chosen with `--preset`; the result is checked with {@link evolvePresetSchema}.
+ */
+export const evolveOverridesSchema = z
+  .object({
+    rounds: evolvePresetSchema.shape.rounds,
+    seed: evolvePresetSchema.shape.seed,
+    pools: kindCountsSchema.partial(),
+    dev: kindCountsSchema.partial(),
+    test: kindCountsSchema.partial(),
+    repair: repairSchema.partial(),
+    supervised: supervisedSchema.partial(),
+    policyOptimization: policyOptimizationSchema.partial(),
+    pfpo: z.record(z.string(), z.unknown()).describe('Any field of the PFPO config (src/pfpo/pfpo-config.ts)'),
+  })
+  .partial()
+  .strict();
+export type EvolveOverrides = z.infer<typeof evolveOverridesSchema>;
+
+const nestedSections = ['pools', 'dev', 'test', 'repair', 'supervised', 'policyOptimization', 'pfpo'] as const;
+
+/**
+ * `preset` with `overrides` applied (nested sections merged field by field), validated. Throws a
+ * zod error, whose issue paths name the offending field, when the result is not a valid preset.
+ */
+export function applyEvolveOverrides(preset: EvolvePreset, overrides: EvolveOverrides): EvolvePreset {
+  const merged: Record<string, unknown> = { ...preset };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    merged[key] = (nestedSections as readonly string[]).includes(key) ? { ...(preset[key as (typeof nestedSections)[number]] as object), ...(value as object) } : value;
+  }
+  return evolvePresetSchema.parse(merged);
+}

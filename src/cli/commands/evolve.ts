@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import Table from 'cli-table3';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { evolvePresets, type EvolvePreset, type EvolvePresetName } from '../../evolve/evolve-config.js';
+import { applyEvolveOverrides, evolvePresets, type EvolvePreset, type EvolvePresetName } from '../../evolve/evolve-config.js';
 import { evolveMethods, evolveMethodSchema, type EvolveMethod, type EvolveSummary } from '../../evolve/evolve-summary.js';
 import { isWasmHeapExhaustion } from '../../evolve/evolve-job-runner.js';
 import { PhaseLedger, PhaseLedgerError, writeAtomically } from '../../evolve/phase-ledger.js';
@@ -11,6 +11,7 @@ import { runEvolve, type EvolveEvent } from '../../evolve/run-evolve.js';
 import { baseCheckpointDirectory, TinyCheckpointError } from '../../policies/tiny/tiny-policy.js';
 import { renderEvolveReport } from '../../report/evolve-report.js';
 import { newRunId } from '../../store/run-store.js';
+import { loadConfig } from '../config.js';
 import { startProgressBoard } from '../progress-board.js';
 import { UserError } from '../user-error.js';
 
@@ -23,6 +24,7 @@ interface EvolveCommandOptions {
   runs?: string;
   json?: boolean;
   workers: number;
+  config?: string;
 }
 
 function parseMethods(value: string): EvolveMethod[] {
@@ -66,7 +68,8 @@ export function evolveCommand(): Command {
     .option('--methods <list>', `comma-separated methods (default: all of ${evolveMethods.join(', ')})`, parseMethods)
     .option('--rounds <n>', 'rounds (default: the preset\'s)', parseRounds)
     .option('--policy <spec>', 'starting policy: tiny (the committed base) or tiny:DIR', 'tiny')
-    .option('--resume <run>', 'continue a run (id under --runs, or its folder) from its last finished phase')
+    .option('--resume <run>', 'continue a run (id under --runs, or its folder) from its last finished phase, with the settings it started with')
+    .option('--config <file>', 'config file whose "evolve" section changes fields of the preset, e.g. {"evolve": {"supervised": {"steps": 6}}} (default ./fate.config.json when present)')
     .option('--runs <dir>', 'folder of run folders (default ./runs)')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--workers <n>', 'most worker processes at once (the embedded model uses one core per process; 1 runs everything in this process)', parseWorkers, Math.min(2, availableParallelism()))
@@ -105,11 +108,14 @@ async function runEvolveCommand(options: EvolveCommandOptions): Promise<void> {
     policyDirectory = stored.policyDirectory;
   } else {
     presetName = options.preset;
-    preset = { ...evolvePresets[options.preset], ...(options.rounds !== undefined ? { rounds: options.rounds } : {}) };
+    const overrides = loadConfig(options.config).evolve;
+    preset = overrides ? applyEvolveOverrides(evolvePresets[options.preset], overrides) : evolvePresets[options.preset];
+    if (overrides && Object.keys(overrides).length > 0) presetName = `${options.preset}+config`;
+    if (options.rounds !== undefined) preset = { ...preset, rounds: options.rounds };
     methods = options.methods ?? [...evolveMethods];
     policyName = options.policy;
     policyDirectory = checkpointOf(options.policy);
-    runId = newRunId(`evolve-${presetName}`);
+    runId = newRunId(`evolve-${options.preset}`);
     runDirectory = path.join(runsDirectory, runId);
   }
   if (!existsSync(path.join(policyDirectory, 'config.json'))) {
