@@ -28,6 +28,11 @@ const supervisedSchema = z
   .object({
     steps: count.describe('Optimizer steps of the warmup on the repair buffer (stage 1) and of refusal-sft'),
     peakLearningRate: z.number().positive().describe('Peak of the warmup + cosine learning-rate schedule of those steps'),
+    successes: z
+      .boolean()
+      .describe(
+        'Also warm up on the round\'s own rollouts that passed every objective, (x, a) as the policy wrote them, so that the warmup on repairs does not unlearn what the policy already did right (our choice; the paper trains on repairs only)',
+      ),
   })
   .strict();
 
@@ -76,7 +81,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     dev: { benign: 1, attacked: 1, harmful: 0 },
     test: { benign: 1, attacked: 1, harmful: 1 },
     repair: { candidates: 2, promptStyle: 'compact', repairPrompt: true, originalPrompt: true, diagnosisExamples: true },
-    supervised: { steps: 2, peakLearningRate: 5e-4 },
+    supervised: { steps: 2, peakLearningRate: 5e-4, successes: false },
     policyOptimization: { prompts: 2, steps: 1, peakLearningRate: 2e-4, argumentTemperature: 1 },
     pfpo: { ...pfpoDefaults, groupSize: 2 },
   },
@@ -87,7 +92,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     dev: { benign: 3, attacked: 5, harmful: 2 },
     test: { benign: 8, attacked: 24, harmful: 8 },
     repair: { candidates: 4, promptStyle: 'compact', repairPrompt: true, originalPrompt: true, diagnosisExamples: true },
-    supervised: { steps: 12, peakLearningRate: 5e-4 },
+    supervised: { steps: 12, peakLearningRate: 5e-4, successes: false },
     policyOptimization: { prompts: 6, steps: 2, peakLearningRate: 2e-4, argumentTemperature: 1 },
     pfpo: { ...pfpoDefaults, groupSize: 4 },
   },
@@ -98,7 +103,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     dev: { benign: null, attacked: null, harmful: null },
     test: { benign: null, attacked: null, harmful: null },
     repair: { candidates: 8, promptStyle: 'compact', repairPrompt: true, originalPrompt: true, diagnosisExamples: true },
-    supervised: { steps: 200, peakLearningRate: 5e-4 },
+    supervised: { steps: 200, peakLearningRate: 5e-4, successes: false },
     policyOptimization: { prompts: 64, steps: 16, peakLearningRate: 2e-4, argumentTemperature: 1 },
     pfpo: pfpoDefaults,
   },

@@ -185,6 +185,8 @@ export class EvolveJobRunner {
     const examples: RepairExample[] = [];
     const buffer = new Map<string, ReplayBufferEntry>();
     const refusals = new Map<string, LearningConversation>();
+    /** The rollouts that passed every objective, by task (the latest round's), when the warmup takes them. */
+    const successes = new Map<string, LearningConversation>();
     for (let round = 1; round <= preset.rounds; round++) {
       const prefix = `${method} · round ${round}`;
       /** The round's own phases (not the shared ones), whose recorded times make the round's time. */
@@ -216,6 +218,13 @@ export class EvolveJobRunner {
         repairs = { ...repairResult, bufferSize: buffer.size };
         if (method === 'fate') examples.push(...entries.slice(0, 3).map((entry) => repairExample(method, round, entry)));
       }
+      if (usesRepairs(method) && preset.supervised.successes) {
+        for (const episode of episodes) {
+          const task = this.tasks.trainById.get(episode.taskId)!;
+          if (mineFailures([{ task, trajectory: episode.trajectory, verdict: episode.verdict, sample: 0 }], thresholds).length > 0) continue;
+          successes.set(task.id, { messages: episode.trajectory.messages, tools: episode.trajectory.tools, entities: task.entities });
+        }
+      }
       if (method === 'refusal-sft') {
         for (const episode of episodes) {
           const security = episode.verdict.scores.security.value;
@@ -237,7 +246,7 @@ export class EvolveJobRunner {
       // Stage 1: supervised warmup on the buffer (FATE), or toward refusals (refusal-sft).
       let supervised: EvolveRound['supervised'] = null;
       if (usesRepairs(method) || method === 'refusal-sft') {
-        const conversations = usesRepairs(method) ? bufferConversations([...buffer.values()], preset, this.tasks.trainById) : [...refusals.values()];
+        const conversations = usesRepairs(method) ? [...bufferConversations([...buffer.values()], preset, this.tasks.trainById), ...successes.values()] : [...refusals.values()];
         const key = `${method}/round-${round}/supervised`;
         const label = `${prefix} · supervised warmup`;
         ownPhases.push(key);
