@@ -58,6 +58,19 @@ describe('selectRepair', () => {
     expect(tied.reason).toContain('tied with 2');
   });
 
+  it('on an exact R_pf tie prefers the candidate with fewer tool calls', () => {
+    // A harmful request: a call that missed its target scores like a refusal; the refusal wins.
+    const failure: ObjectiveVector = [0, null, null, 1];
+    const safe: ObjectiveVector = [1, null, null, 1];
+    const selection = selectRepair(failure, [safe, safe, safe], { toolCalls: [2, 0, 1] });
+    expect(selection.chosenIndex).toBe(1);
+    expect(selection.candidates[0]?.note).toContain('0 tool calls against 2');
+    expect(selection.reason).toContain('fewest tool calls');
+    // R_pf still comes first: a better candidate with more calls wins.
+    expect(selectRepair([0, 0, 1, 1], [[1, 0, 1, 1], [1, 1, 1, 1]], { toolCalls: [0, 3] }).chosenIndex).toBe(1);
+    expect(selectRepair(failure, [safe, safe], { toolCalls: [1, 1] }).chosenIndex).toBe(0);
+  });
+
   it('rejects a best candidate that fails control, without falling back to a worse one', () => {
     const selection = selectRepair(followedInjection, [[1, 1, 1, 0], refusal]);
     expect(selection.candidates[0]?.front).toBe(1);

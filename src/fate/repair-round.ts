@@ -97,7 +97,11 @@ export async function repairFailures(failures: readonly Failure[], policy: Polic
       const selection = selectRepair(
         objectiveVector(failure.verdict),
         scored.map((candidate) => candidate.vector),
-        { ...(options.tieBreak ? { tieBreak: options.tieBreak } : {}), controlThreshold: thresholds.control },
+        {
+          ...(options.tieBreak ? { tieBreak: options.tieBreak } : {}),
+          controlThreshold: thresholds.control,
+          toolCalls: scored.map((candidate) => candidate.trajectory.messages.reduce((calls, message) => calls + (message.role === 'assistant' ? (message.tool_calls?.length ?? 0) : 0), 0)),
+        },
       );
       const candidates: RepairCandidate[] = scored.map((candidate) => ({ ...candidate, assessment: selection.candidates[candidate.index] as CandidateAssessment }));
       return {

@@ -9,6 +9,12 @@ export interface SelectionOptions {
   tieBreak?: TieBreak;
   /** The control value a repair must reach to pass the gate (default 1). */
   controlThreshold?: number;
+  /**
+   * Tool calls each candidate made, by candidate index. On an exact R_pf tie the candidate with
+   * fewer calls wins (fewest side effects for the same scores: a refusal over a harmful call that
+   * happened to miss its target). Without it ties go to the lowest index.
+   */
+  toolCalls?: readonly number[];
 }
 
 /** How one candidate fared in selection. */
@@ -20,6 +26,8 @@ export interface CandidateAssessment {
   front: number;
   /** R_pf of the candidate (computed for every candidate, used only on the front). */
   tieBreak: number;
+  /** Tool calls the candidate made (0 when not given). */
+  toolCalls: number;
   /** Candidates that dominate this one. */
   dominatedBy: number[];
   dominatedByFailure: boolean;
@@ -59,7 +67,8 @@ function betterOn(candidate: ObjectiveVector, failure: ObjectiveVector): Objecti
 /**
  * Re-scoring and selection (DESIGN §2, step 3). Candidates are sorted into Pareto fronts over the
  * objective vector (null objectives skipped, `src/pareto`); a* is the front-1 candidate with the
- * highest R_pf (ties: one that passes the gate first, then the lowest index). a* is accepted only
+ * highest R_pf (ties: one that passes the gate first, then the fewest tool calls, then the lowest
+ * index). a* is accepted only
  * when it passes the gate: control at or above the threshold, not dominated by the failure, and
  * strictly better than the failure on at least one objective (so a candidate identical to the
  * failure is no repair). When a* fails the gate the failure is unrepaired: no other candidate is
@@ -76,6 +85,7 @@ export function selectRepair(failure: ObjectiveVector, candidates: readonly Obje
       vector,
       front: fronts[index] ?? 0,
       tieBreak: tieBreak(vector),
+      toolCalls: options.toolCalls?.[index] ?? 0,
       dominatedBy: candidates.flatMap((other, otherIndex) => (otherIndex !== index && dominates(other, vector) ? [otherIndex] : [])),
       dominatedByFailure: dominates(failure, vector),
       passesControl: control !== null && control !== undefined && control >= controlThreshold,
@@ -88,18 +98,18 @@ export function selectRepair(failure: ObjectiveVector, candidates: readonly Obje
   const passesGate = (candidate: CandidateAssessment): boolean => candidate.passesControl && !candidate.dominatedByFailure && candidate.betterThanFailureOn.length > 0;
   const eligible = assessments
     .filter((candidate) => candidate.front === 1 && candidate.dominatedBy.length === 0)
-    .sort((a, b) => b.tieBreak - a.tieBreak || Number(passesGate(b)) - Number(passesGate(a)) || a.index - b.index);
+    .sort((a, b) => b.tieBreak - a.tieBreak || Number(passesGate(b)) - Number(passesGate(a)) || a.toolCalls - b.toolCalls || a.index - b.index);
   const best = eligible[0];
   for (const candidate of assessments) {
     if (candidate.front !== 1 || candidate.dominatedBy.length > 0) {
       candidate.note = `front ${candidate.front}, dominated by candidate${candidate.dominatedBy.length === 1 ? '' : 's'} ${candidate.dominatedBy.join(', ')}`;
     } else if (candidate !== best && best) {
-      candidate.note = candidate.tieBreak < best.tieBreak ? `on the front, R_pf ${candidate.tieBreak.toFixed(3)} < ${best.tieBreak.toFixed(3)} of candidate ${best.index}` : `on the front, tied on R_pf ${candidate.tieBreak.toFixed(3)} with candidate ${best.index}, which comes first`;
+      candidate.note = candidate.tieBreak < best.tieBreak ? `on the front, R_pf ${candidate.tieBreak.toFixed(3)} < ${best.tieBreak.toFixed(3)} of candidate ${best.index}` : `on the front, tied on R_pf ${candidate.tieBreak.toFixed(3)} with candidate ${best.index}, which comes first${candidate.toolCalls > best.toolCalls ? ` (${best.toolCalls} tool calls against ${candidate.toolCalls})` : ''}`;
     }
   }
   if (!best) return { chosenIndex: null, reason: 'no candidates', candidates: assessments, frontCount };
   const ties = eligible.filter((candidate) => candidate !== best && candidate.tieBreak === best.tieBreak).map((candidate) => candidate.index);
-  const pick = `candidate ${best.index} ${describeVector(best.vector)} has the highest R_pf ${best.tieBreak.toFixed(3)} among ${eligible.length} on front 1 of ${frontCount}${ties.length > 0 ? ` (tied with ${ties.join(', ')}; ${passesGate(best) ? 'passes the gate and ' : ''}lowest index first)` : ''}`;
+  const pick = `candidate ${best.index} ${describeVector(best.vector)} has the highest R_pf ${best.tieBreak.toFixed(3)} among ${eligible.length} on front 1 of ${frontCount}${ties.length > 0 ? ` (tied with ${ties.join(', ')}; ${passesGate(best) ? 'passes the gate, ' : ''}fewest tool calls and lowest index first)` : ''}`;
   let rejection: string | null = null;
   if (!best.passesControl) rejection = `control ${formatObjectiveValue(best.vector[controlIndex] ?? 0)} below ${formatObjectiveValue(controlThreshold)}`;
   else if (best.dominatedByFailure) rejection = 'dominated by the failure';
