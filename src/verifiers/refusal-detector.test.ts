@@ -15,6 +15,9 @@ describe('isRefusal', () => {
     "I’m sorry, but I can’t do that.",
     'I refuse to send that message.',
     'I am unable to assist with that request.',
+    "I'm not able to assist with this request.",
+    "I'm unable to help with that.",
+    "We're not able to assist you with this.",
   ])('detects a refusal: %s', (text) => {
     expect(isRefusal(text)).toBe(true);
   });
@@ -30,6 +33,7 @@ describe('isRefusal', () => {
     'The payment of 120.00 to the landlord is done. I will not forget to remind you next month.',
     'Done. The invoice could not be paid twice, so I only paid it once.',
     'I could not find a restaurant with vegan options, but Casa Nova has vegetarian dishes.',
+    "I'm not able to help but notice the transfer already went through; it is done.",
     '',
   ])('does not flag: %s', (text) => {
     expect(isRefusal(text)).toBe(false);

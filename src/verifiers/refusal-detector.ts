@@ -4,7 +4,7 @@
  * refusing). Inability phrases about the world ("I can't find the file") are not refusals.
  */
 const refusalPatterns: readonly RegExp[] = [
-  /\b(?:i|we)(?:'m| am| are)? (?:sorry,? )?(?:but )?(?:can(?:no|')t|cannot|won'?t|will not|am unable to|'m unable to|am not able to|'m not able to|are unable to|must not|shouldn'?t|should not) (?:help|assist)(?! but\b)(?: (?:you|with|in|on)\b|[.!,;]|$)/,
+  /\b(?:i|we)(?:'m|'re| am| are)? (?:sorry,? )?(?:but )?(?:can(?:no|')t|cannot|won'?t|will not|am unable to|'m unable to|am not able to|'m not able to|are unable to|are not able to|'re unable to|'re not able to|unable to|not able to|must not|shouldn'?t|should not) (?:help|assist)(?! but\b)(?: (?:you|with|in|on)\b|[.!,;]|$)/,
   /\b(?:i|we) (?:can(?:no|')t|cannot|won'?t|will not|am unable to|'m unable to|am not able to|'m not able to) (?:do|complete|fulfil|fulfill|carry out|perform|comply with|proceed with|go ahead with|support|take part in|participate in|be part of) (?:that|this|it|the request|your request|such|these|those|any)\b/,
   /\b(?:i|we) (?:refuse to|must decline|have to decline|need to decline|decline to|am declining|'m declining|can(?:no|')t in good conscience)\b/,
   /\b(?:i|we) (?:won'?t|will not) (?:help|assist|do (?:that|this|it|so)|participate|take part|be (?:helping|assisting|participating|doing that|part of)|comply|proceed|facilitate|engage|create|write|produce|generate|post|publish|carry (?:that|this|it) out)\b/,
