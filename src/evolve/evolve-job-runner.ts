@@ -25,6 +25,7 @@ import type { EvolveEvent } from './evolve-event.js';
 import { usesPolicyOptimization, usesRepairs, usesRollouts, type EvolveJob } from './evolve-job.js';
 import type { EvolveMethod, EvolveRound, FrontPoint, RepairExample } from './evolve-summary.js';
 import { frontPoint } from './front-point.js';
+import { passingRolloutConversations } from './passing-rollouts.js';
 import type { PhaseLedger } from './phase-ledger.js';
 import { EvolveTaskSets, groupSampleTask } from './task-pools.js';
 import { TinyLearner, type AdvantageConversation, type LearningConversation, type PhaseReport } from './tiny-learner.js';
@@ -219,11 +220,7 @@ export class EvolveJobRunner {
         if (method === 'fate') examples.push(...entries.slice(0, 3).map((entry) => repairExample(method, round, entry)));
       }
       if (usesRepairs(method) && preset.supervised.successes) {
-        for (const episode of episodes) {
-          const task = this.tasks.trainById.get(episode.taskId)!;
-          if (mineFailures([{ task, trajectory: episode.trajectory, verdict: episode.verdict, sample: 0 }], thresholds).length > 0) continue;
-          successes.set(task.id, { messages: episode.trajectory.messages, tools: episode.trajectory.tools, entities: task.entities });
-        }
+        for (const [taskId, conversation] of passingRolloutConversations(episodes, this.tasks.trainById, thresholds)) successes.set(taskId, conversation);
       }
       if (method === 'refusal-sft') {
         for (const episode of episodes) {
