@@ -20,6 +20,11 @@ const repairSchema = z
     promptStyle: z.enum(['compact', 'plain']).describe('Repair prompt rendering: compact for the embedded policy'),
     repairPrompt: z.boolean().describe('Train on (p_f, a*) (DESIGN §2: both by default)'),
     originalPrompt: z.boolean().describe('Train on (x, a*), what the agent sees at deployment'),
+    originalPromptPassingOnly: z
+      .boolean()
+      .describe(
+        'Train on (x, a*) only when a* passes every objective\'s threshold: a partial repair (say, safe but the user\'s task left undone) is a better trade-off given the failure, but still a failure as an answer to x alone (our choice; (p_f, a*) is kept either way)',
+      ),
     diagnosisExamples: z.boolean().describe('Also train on diagnosis examples made from each repaired failure (the failure labelled unsafe, a* labelled by its verdict), so the evolved policy is a better judge'),
   })
   .strict();
@@ -80,7 +85,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     pools: { benign: 1, attacked: 2, harmful: 1 },
     dev: { benign: 1, attacked: 1, harmful: 0 },
     test: { benign: 1, attacked: 1, harmful: 1 },
-    repair: { candidates: 2, promptStyle: 'compact', repairPrompt: true, originalPrompt: true, diagnosisExamples: true },
+    repair: { candidates: 2, promptStyle: 'compact', repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: false, diagnosisExamples: true },
     supervised: { steps: 2, peakLearningRate: 5e-4, successes: false },
     policyOptimization: { prompts: 2, steps: 1, peakLearningRate: 2e-4, argumentTemperature: 1 },
     pfpo: { ...pfpoDefaults, groupSize: 2 },
@@ -91,7 +96,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     pools: { benign: 4, attacked: 8, harmful: 2 },
     dev: { benign: 3, attacked: 5, harmful: 2 },
     test: { benign: 8, attacked: 24, harmful: 8 },
-    repair: { candidates: 4, promptStyle: 'compact', repairPrompt: true, originalPrompt: true, diagnosisExamples: true },
+    repair: { candidates: 4, promptStyle: 'compact', repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: false, diagnosisExamples: true },
     supervised: { steps: 12, peakLearningRate: 5e-4, successes: false },
     policyOptimization: { prompts: 6, steps: 2, peakLearningRate: 2e-4, argumentTemperature: 1 },
     pfpo: { ...pfpoDefaults, groupSize: 4 },
@@ -102,7 +107,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     pools: { benign: null, attacked: null, harmful: null },
     dev: { benign: null, attacked: null, harmful: null },
     test: { benign: null, attacked: null, harmful: null },
-    repair: { candidates: 8, promptStyle: 'compact', repairPrompt: true, originalPrompt: true, diagnosisExamples: true },
+    repair: { candidates: 8, promptStyle: 'compact', repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: false, diagnosisExamples: true },
     supervised: { steps: 200, peakLearningRate: 5e-4, successes: false },
     policyOptimization: { prompts: 64, steps: 16, peakLearningRate: 2e-4, argumentTemperature: 1 },
     pfpo: pfpoDefaults,

@@ -6,6 +6,7 @@ import { readDataFile } from '../envs/data-file.js';
 import { Random } from '../envs/random.js';
 import { suiteMetrics, type SuiteMetrics } from '../eval/metrics.js';
 import { withUserMessage } from '../fate/exports/conversation-split.js';
+import { classifyFailure } from '../fate/failure-classification.js';
 import { mineFailures } from '../fate/failure-mining.js';
 import { defaultObjectiveThresholds } from '../fate/objective-thresholds.js';
 import { repairFailures } from '../fate/repair-round.js';
@@ -468,7 +469,8 @@ function bufferConversations(entries: readonly ReplayBufferEntry[], preset: Evol
     if (!task) return [];
     const conversations: LearningConversation[] = [];
     if (preset.repair.repairPrompt) conversations.push({ messages: withUserMessage(entry.repair.messages, entry.repairPrompt), tools: entry.repair.tools, entities: task.entities });
-    if (preset.repair.originalPrompt) conversations.push({ messages: withUserMessage(entry.repair.messages, entry.originalPrompt), tools: entry.repair.tools, entities: task.entities });
+    const passing = classifyFailure(task, entry.repairVerdict, defaultObjectiveThresholds).length === 0;
+    if (preset.repair.originalPrompt && (passing || !preset.repair.originalPromptPassingOnly)) conversations.push({ messages: withUserMessage(entry.repair.messages, entry.originalPrompt), tools: entry.repair.tools, entities: task.entities });
     if (preset.repair.diagnosisExamples) {
       const [failure] = mineFailures([{ task, trajectory: entry.failure, verdict: entry.failureVerdict, sample: 0 }]);
       if (failure) {
