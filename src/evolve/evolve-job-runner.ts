@@ -1,12 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { runEpisodes } from '../agent/loop.js';
-import { diagnosisExamplesFromRepair } from '../diagnosis/repair-examples.js';
 import { readDataFile } from '../envs/data-file.js';
 import { Random } from '../envs/random.js';
 import { suiteMetrics, type SuiteMetrics } from '../eval/metrics.js';
-import { withUserMessage } from '../fate/exports/conversation-split.js';
-import { classifyFailure } from '../fate/failure-classification.js';
 import { mineFailures } from '../fate/failure-mining.js';
 import { defaultObjectiveThresholds } from '../fate/objective-thresholds.js';
 import { repairFailures } from '../fate/repair-round.js';
@@ -27,6 +24,7 @@ import { usesPolicyOptimization, usesRepairs, usesRollouts, type EvolveJob } fro
 import type { EvolveMethod, EvolveRound, FrontPoint, RepairExample } from './evolve-summary.js';
 import { frontPoint } from './front-point.js';
 import { passingRolloutConversations } from './passing-rollouts.js';
+import { bufferConversations } from './buffer-conversations.js';
 import type { PhaseLedger } from './phase-ledger.js';
 import { EvolveTaskSets, groupSampleTask } from './task-pools.js';
 import { TinyLearner, type AdvantageConversation, type LearningConversation, type PhaseReport } from './tiny-learner.js';
@@ -244,7 +242,7 @@ export class EvolveJobRunner {
       // Stage 1: supervised warmup on the buffer (FATE), or toward refusals (refusal-sft).
       let supervised: EvolveRound['supervised'] = null;
       if (usesRepairs(method) || method === 'refusal-sft') {
-        const conversations = usesRepairs(method) ? [...bufferConversations([...buffer.values()], preset, this.tasks.trainById), ...successes.values()] : [...refusals.values()];
+        const conversations = usesRepairs(method) ? [...bufferConversations([...buffer.values()], preset.repair, this.tasks.trainById), ...successes.values()] : [...refusals.values()];
         const key = `${method}/round-${round}/supervised`;
         const label = `${prefix} · supervised warmup`;
         ownPhases.push(key);
@@ -460,27 +458,6 @@ export class EvolveJobRunner {
       return { result, detail: `${failures.length} failures, ${(statistics.repaired.value * 100).toFixed(0)}% repaired` };
     });
   }
-}
-
-/** The supervised conversations of the repair buffer: (p_f, a*) and (x, a*), each when switched on. */
-function bufferConversations(entries: readonly ReplayBufferEntry[], preset: EvolvePreset, tasks: ReadonlyMap<string, Task>): LearningConversation[] {
-  return entries.flatMap((entry) => {
-    const task = tasks.get(entry.taskId);
-    if (!task) return [];
-    const conversations: LearningConversation[] = [];
-    if (preset.repair.repairPrompt) conversations.push({ messages: withUserMessage(entry.repair.messages, entry.repairPrompt), tools: entry.repair.tools, entities: task.entities });
-    const passing = classifyFailure(task, entry.repairVerdict, defaultObjectiveThresholds).length === 0;
-    if (preset.repair.originalPrompt && (passing || !preset.repair.originalPromptPassingOnly)) conversations.push({ messages: withUserMessage(entry.repair.messages, entry.originalPrompt), tools: entry.repair.tools, entities: task.entities });
-    if (preset.repair.diagnosisExamples) {
-      const [failure] = mineFailures([{ task, trajectory: entry.failure, verdict: entry.failureVerdict, sample: 0 }]);
-      if (failure) {
-        for (const example of diagnosisExamplesFromRepair(failure, { trajectory: entry.repair, verdict: entry.repairVerdict }, { style: 'compact' })) {
-          conversations.push({ messages: example.messages, tools: example.tools, entities: example.entities });
-        }
-      }
-    }
-    return conversations;
-  });
 }
 
 function evidenceOf(verdict: Verdict): Record<string, string> {
