@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { applyEvolveOverrides, evolveOverridesSchema, evolvePresets } from '../evolve/evolve-config.js';
+import { evolveOverridesSchema, evolvePresetSchema, evolvePresets, mergeEvolveOverrides } from '../evolve/evolve-config.js';
 import { pretrainConfigSchema } from '../organism/pretrain-config.js';
 import { UserError } from './user-error.js';
 
@@ -19,8 +19,8 @@ export const configSchema = z
     evolve: evolveOverridesSchema
       .superRefine((overrides, context) => {
         // Every preset has the same shape: a section valid on one is valid on all.
-        const result = safely(() => applyEvolveOverrides(evolvePresets.default, overrides));
-        if (result instanceof z.ZodError) for (const issue of result.issues) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+        const result = evolvePresetSchema.safeParse(mergeEvolveOverrides(evolvePresets.default, overrides));
+        if (!result.success) for (const issue of result.error.issues) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
       })
       .optional()
       .describe('Changes to the chosen `fate evolve` preset, any field (see src/evolve/evolve-config.ts), e.g. {"supervised": {"steps": 6}}'),
@@ -38,15 +38,6 @@ export const configSchema = z
   })
   .strict();
 export type FateConfig = z.infer<typeof configSchema>;
-
-function safely<T>(body: () => T): T | z.ZodError {
-  try {
-    return body();
-  } catch (error) {
-    if (error instanceof z.ZodError) return error;
-    throw error;
-  }
-}
 
 /** The default config file name, looked for in the working directory. */
 export const defaultConfigFile = 'fate.config.json';

@@ -139,15 +139,20 @@ export type EvolveOverrides = z.infer<typeof evolveOverridesSchema>;
 
 const nestedSections = ['pools', 'dev', 'test', 'repair', 'supervised', 'policyOptimization', 'pfpo'] as const;
 
-/**
- * `preset` with `overrides` applied (nested sections merged field by field), validated. Throws a
- * zod error, whose issue paths name the offending field, when the result is not a valid preset.
- */
-export function applyEvolveOverrides(preset: EvolvePreset, overrides: EvolveOverrides): EvolvePreset {
+/** `preset` with `overrides` merged in (nested sections field by field), not yet validated. */
+export function mergeEvolveOverrides(preset: EvolvePreset, overrides: EvolveOverrides): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...preset };
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
     merged[key] = (nestedSections as readonly string[]).includes(key) ? { ...(preset[key as (typeof nestedSections)[number]] as object), ...(value as object) } : value;
   }
-  return evolvePresetSchema.parse(merged);
+  return merged;
+}
+
+/**
+ * `preset` with `overrides` applied (nested sections merged field by field), validated. Throws a
+ * zod error, whose issue paths name the offending field, when the result is not a valid preset.
+ */
+export function applyEvolveOverrides(preset: EvolvePreset, overrides: EvolveOverrides): EvolvePreset {
+  return evolvePresetSchema.parse(mergeEvolveOverrides(preset, overrides));
 }
