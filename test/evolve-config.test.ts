@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { applyEvolveOverrides, evolvePresets } from '../src/evolve/evolve-config.js';
+import { applyEvolveOverrides, evolveOverridesSchema, evolvePresets } from '../src/evolve/evolve-config.js';
 import { runCli } from './support/run-cli.js';
 
 describe('evolve config overrides', () => {
@@ -16,6 +16,13 @@ describe('evolve config overrides', () => {
     expect(changed.pfpo).toEqual({ ...preset.pfpo, klCoefficient: 0.1 });
     expect(changed.policyOptimization).toEqual(preset.policyOptimization);
     expect(applyEvolveOverrides(preset, {})).toEqual(preset);
+  });
+
+  it('keeps a field the override leaves out even where the schema has a default', () => {
+    const preset = { ...evolvePresets.default, policyOptimization: { ...evolvePresets.default.policyOptimization, epochs: 4 } };
+    const overrides = evolveOverridesSchema.parse({ policyOptimization: { steps: 3 } });
+    expect(applyEvolveOverrides(preset, overrides).policyOptimization).toEqual({ ...preset.policyOptimization, steps: 3 });
+    expect(applyEvolveOverrides(preset, evolveOverridesSchema.parse({ policyOptimization: { epochs: 2 } })).policyOptimization.epochs).toBe(2);
   });
 
   it('rejects a value the preset schema does not allow, naming the field', () => {

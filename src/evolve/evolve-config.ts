@@ -44,7 +44,10 @@ const supervisedSchema = z
 const policyOptimizationSchema = z
   .object({
     prompts: count.describe('Training prompts per round, each sampled G times (stage 2)'),
-    steps: count.describe('Optimizer steps over the groups of a round'),
+    steps: count.describe('Optimizer steps per pass over the groups of a round (the groups are cut into this many mini-batches)'),
+    epochs: positive
+      .default(1)
+      .describe('Passes over the groups of a round, each reshuffled (GRPO\'s μ iterations per batch; the clipped ratio to π_old keeps later passes near the sampling policy)'),
     peakLearningRate: z.number().positive().describe('Peak of the warmup + cosine learning-rate schedule of those steps'),
     argumentTemperature: z
       .number()
@@ -87,7 +90,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     test: { benign: 1, attacked: 1, harmful: 1 },
     repair: { candidates: 2, promptStyle: 'compact', repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true },
     supervised: { steps: 2, peakLearningRate: 5e-4, successes: true },
-    policyOptimization: { prompts: 2, steps: 1, peakLearningRate: 2e-4, argumentTemperature: 1 },
+    policyOptimization: { prompts: 2, steps: 1, epochs: 1, peakLearningRate: 2e-4, argumentTemperature: 1 },
     pfpo: { ...pfpoDefaults, groupSize: 2 },
   },
   default: {
@@ -98,7 +101,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     test: { benign: 8, attacked: 24, harmful: 8 },
     repair: { candidates: 4, promptStyle: 'compact', repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true },
     supervised: { steps: 12, peakLearningRate: 5e-4, successes: true },
-    policyOptimization: { prompts: 6, steps: 2, peakLearningRate: 2e-4, argumentTemperature: 1 },
+    policyOptimization: { prompts: 6, steps: 2, epochs: 1, peakLearningRate: 2e-4, argumentTemperature: 1 },
     pfpo: { ...pfpoDefaults, groupSize: 4 },
   },
   full: {
@@ -109,7 +112,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     test: { benign: null, attacked: null, harmful: null },
     repair: { candidates: 8, promptStyle: 'compact', repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true },
     supervised: { steps: 200, peakLearningRate: 5e-4, successes: true },
-    policyOptimization: { prompts: 64, steps: 16, peakLearningRate: 2e-4, argumentTemperature: 1 },
+    policyOptimization: { prompts: 64, steps: 16, epochs: 1, peakLearningRate: 2e-4, argumentTemperature: 1 },
     pfpo: pfpoDefaults,
   },
 };
@@ -130,7 +133,8 @@ export const evolveOverridesSchema = z
     test: kindCountsSchema.partial(),
     repair: repairSchema.partial(),
     supervised: supervisedSchema.partial(),
-    policyOptimization: policyOptimizationSchema.partial(),
+    // `epochs` without its default, so that leaving it out keeps the preset's value.
+    policyOptimization: policyOptimizationSchema.extend({ epochs: positive }).partial(),
     pfpo: z.record(z.string(), z.unknown()).describe('Any field of the PFPO config (src/pfpo/pfpo-config.ts)'),
   })
   .partial()

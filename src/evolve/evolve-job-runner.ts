@@ -308,6 +308,7 @@ export class EvolveJobRunner {
                 reference,
                 {
                   steps: preset.policyOptimization.steps,
+                  epochs: preset.policyOptimization.epochs,
                   peakLearningRate: preset.policyOptimization.peakLearningRate,
                   clipEpsilon: preset.pfpo.clipEpsilon,
                   klCoefficient: preset.pfpo.klCoefficient,

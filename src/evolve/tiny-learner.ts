@@ -12,6 +12,7 @@ import {
   type TensorBackend,
 } from '../nn/index.js';
 import { tokenizerToJsonText } from '../nn/tokenizer/index.js';
+import { epochBatches } from './epoch-batches.js';
 import { clippedPolicyObjective } from '../pfpo/policy-objective.js';
 import { renderConversation } from '../policies/tiny/chat-template/index.js';
 import { writeArgumentKinds } from '../policies/tiny/argument-kinds.js';
@@ -40,8 +41,10 @@ export interface SupervisedOptions {
 
 /** Options of a policy-optimization phase. */
 export interface PolicyOptimizationOptions {
-  /** Optimizer steps over the phase's sequences (they are split into this many mini-batches). */
+  /** Optimizer steps over the phase's sequences per epoch (they are split into this many mini-batches). */
   steps: number;
+  /** Passes over the sequences (GRPO's μ); each pass reshuffles them. 1 when absent. */
+  epochs?: number;
   peakLearningRate: number;
   clipEpsilon: number;
   klCoefficient: number;
@@ -198,17 +201,16 @@ export class TinyLearner {
     const oldLogProbabilities = await this.scoreWith(this.parameters, sequences);
     const referenceLogProbabilities = await this.scoreWith(reference, sequences);
     const random = new Random(options.seed).fork('policy-optimization');
-    const order = random.shuffle([...sequences.keys()]);
-    const perStep = Math.ceil(order.length / options.steps);
+    const batches = epochBatches(sequences.length, options.steps, options.epochs ?? 1, random);
     const objective = clippedPolicyObjective({ clipEpsilon: options.clipEpsilon, klCoefficient: options.klCoefficient }) as unknown as Objective<Record<string, Tensor>>;
-    const steps = Math.ceil(order.length / perStep);
+    const steps = batches.length;
     const trainer = this.trainer(steps, options.peakLearningRate, objective);
     const losses: number[] = [];
     const kls: number[] = [];
     const clipped: number[] = [];
     try {
       for (let step = 0; step < steps; step++) {
-        const indices = order.slice(step * perStep, (step + 1) * perStep);
+        const indices = batches[step]!;
         const microBatches = this.groupByBucket(indices.map((index) => ({ sequence: sequences[index]!, old: oldLogProbabilities[index]!, reference: referenceLogProbabilities[index]! })));
         const report = await trainer.train(microBatches);
         losses.push(report.loss);
