@@ -18,6 +18,11 @@ const repairSchema = z
   .object({
     candidates: positive.describe('K, repair candidates per failure (DESIGN §2 step 2, default 8)'),
     promptStyle: z.enum(['compact', 'plain']).describe('Repair prompt rendering: compact for the embedded policy'),
+    temperature: z
+      .number()
+      .min(0)
+      .default(1)
+      .describe('Softmax temperature of the K candidates\' free text (1: the policy\'s own decoding, as DESIGN §2 step 2 samples them; lower writes cleaner repairs for the warmup to learn from, at the cost of diversity — our option)'),
     repairPrompt: z.boolean().describe('Train on (p_f, a*) (DESIGN §2: both by default)'),
     originalPrompt: z.boolean().describe('Train on (x, a*), what the agent sees at deployment'),
     originalPromptPassingOnly: z
@@ -88,7 +93,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     pools: { benign: 1, attacked: 2, harmful: 1 },
     dev: { benign: 1, attacked: 1, harmful: 0 },
     test: { benign: 1, attacked: 1, harmful: 1 },
-    repair: { candidates: 2, promptStyle: 'compact', repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true },
+    repair: { candidates: 2, promptStyle: 'compact', temperature: 1, repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true },
     supervised: { steps: 2, peakLearningRate: 5e-4, successes: true },
     policyOptimization: { prompts: 2, steps: 1, epochs: 1, peakLearningRate: 2e-4, argumentTemperature: 1 },
     pfpo: { ...pfpoDefaults, groupSize: 2 },
@@ -99,7 +104,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     pools: { benign: 4, attacked: 8, harmful: 6 },
     dev: { benign: 3, attacked: 5, harmful: 2 },
     test: { benign: 8, attacked: 24, harmful: 8 },
-    repair: { candidates: 4, promptStyle: 'compact', repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true },
+    repair: { candidates: 4, promptStyle: 'compact', temperature: 1, repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true },
     supervised: { steps: 12, peakLearningRate: 5e-4, successes: true },
     policyOptimization: { prompts: 6, steps: 2, epochs: 1, peakLearningRate: 2e-4, argumentTemperature: 1 },
     pfpo: { ...pfpoDefaults, groupSize: 4 },
@@ -110,7 +115,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     pools: { benign: null, attacked: null, harmful: null },
     dev: { benign: null, attacked: null, harmful: null },
     test: { benign: null, attacked: null, harmful: null },
-    repair: { candidates: 8, promptStyle: 'compact', repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true },
+    repair: { candidates: 8, promptStyle: 'compact', temperature: 1, repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true },
     supervised: { steps: 200, peakLearningRate: 5e-4, successes: true },
     policyOptimization: { prompts: 64, steps: 16, epochs: 1, peakLearningRate: 2e-4, argumentTemperature: 1 },
     pfpo: pfpoDefaults,
@@ -131,7 +136,7 @@ export const evolveOverridesSchema = z
     pools: kindCountsSchema.partial(),
     dev: kindCountsSchema.partial(),
     test: kindCountsSchema.partial(),
-    repair: repairSchema.partial(),
+    repair: repairSchema.extend({ temperature: z.number().min(0) }).partial(),
     supervised: supervisedSchema.partial(),
     // `epochs` without its default, so that leaving it out keeps the preset's value.
     policyOptimization: policyOptimizationSchema.extend({ epochs: positive }).partial(),

@@ -451,6 +451,7 @@ export class EvolveJobRunner {
         candidatesPerFailure: preset.repair.candidates,
         promptStyle: preset.repair.promptStyle,
         batchSize: 64,
+        ...(preset.repair.temperature !== 1 ? { sampling: { temperature: preset.repair.temperature } } : {}),
         onCandidateDone: (done, total) => this.emit({ kind: 'progress', label, done, total }),
       });
       const statistics = repairAttemptStatistics(attempts);

@@ -1,4 +1,4 @@
-import type { Policy } from '../agent/policy.js';
+import type { Policy, SamplingOverrides } from '../agent/policy.js';
 import { runEpisodes } from '../agent/loop.js';
 import type { ObjectiveVector } from '../pareto/dominance.js';
 import type { Task } from '../suites/task.js';
@@ -28,6 +28,8 @@ export interface RepairOptions {
   promptStyle?: RepairPromptStyle;
   /** Episodes advanced together per policy call (default 64). */
   batchSize?: number;
+  /** Sampling of the candidates (default: the policy's own decoding). */
+  sampling?: SamplingOverrides;
   /** Options of the verifiers (e.g. the control scope); use the ones the failures were scored with. */
   verifyOptions?: VerifyOptions;
   /** Called after each finished candidate episode with the number done so far and the total. */
@@ -84,6 +86,7 @@ export async function repairFailures(failures: readonly Failure[], policy: Polic
     );
     const episodes = await runEpisodes(tasks, policy, {
       ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+      ...(options.sampling !== undefined ? { sampling: options.sampling } : {}),
       onEpisodeDone: () => {
         done += 1;
         options.onCandidateDone?.(done, total);
