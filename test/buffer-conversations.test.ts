@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runEpisodes } from '../src/agent/loop.js';
-import { bufferConversations } from '../src/evolve/buffer-conversations.js';
+import { bufferConversations, diagnosisStratum } from '../src/evolve/buffer-conversations.js';
 import { evolvePresets } from '../src/evolve/evolve-config.js';
 import { mineFailures } from '../src/fate/failure-mining.js';
 import { repairFailures } from '../src/fate/repair-round.js';
@@ -37,7 +37,11 @@ describe('bufferConversations', () => {
     const passingOnly = bufferConversations(entries, { ...settings, originalPromptPassingOnly: true, diagnosisExamples: false }, byId);
     expect(userPrompts(passingOnly)).toEqual([passing!.repairPrompt, passing!.originalPrompt, partial.repairPrompt]);
     // Two diagnosis examples per repaired failure; none for an entry whose task is unknown.
-    expect(bufferConversations(entries, { ...settings, originalPromptPassingOnly: true, diagnosisExamples: true }, byId)).toHaveLength(3 + 4);
+    const withDiagnosis = bufferConversations(entries, { ...settings, originalPromptPassingOnly: true, diagnosisExamples: true }, byId);
+    expect(withDiagnosis).toHaveLength(3 + 4);
+    // Only the diagnosis examples carry the stratum that repair.diagnosisShare gives its share of the warmup.
+    expect(withDiagnosis.filter((conversation) => conversation.stratum === diagnosisStratum)).toHaveLength(4);
+    expect(withDiagnosis.filter((conversation) => conversation.stratum === diagnosisStratum).every((conversation) => conversation.messages[0]?.role === 'user' && conversation.tools.length === 0)).toBe(true);
     expect(bufferConversations(entries, settings, new Map())).toEqual([]);
   });
 });

@@ -8,6 +8,9 @@ import type { Task } from '../suites/task.js';
 import type { EvolvePreset } from './evolve-config.js';
 import type { LearningConversation } from './tiny-learner.js';
 
+/** The stratum of the diagnosis examples (`repair.diagnosisShare` gives it its share of the warmup). */
+export const diagnosisStratum = 'diagnosis';
+
 /**
  * The warmup's conversations from the repair buffer, per entry and as `settings` switch them on:
  * (p_f, a*); (x, a*), with `originalPromptPassingOnly` only when a* passes every threshold; and
@@ -27,7 +30,7 @@ export function bufferConversations(entries: readonly ReplayBufferEntry[], setti
       const [failure] = mineFailures([{ task, trajectory: entry.failure, verdict: entry.failureVerdict, sample: 0 }]);
       if (failure) {
         for (const example of diagnosisExamplesFromRepair(failure, { trajectory: entry.repair, verdict: entry.repairVerdict }, { style: 'compact' })) {
-          conversations.push({ messages: example.messages, tools: example.tools, entities: example.entities });
+          conversations.push({ messages: example.messages, tools: example.tools, entities: example.entities, stratum: diagnosisStratum });
         }
       }
     }

@@ -31,6 +31,13 @@ const repairSchema = z
         'Train on (x, a*) only when a* passes every objective\'s threshold: a partial repair (say, safe but the user\'s task left undone) is a better trade-off given the failure, but still a failure as an answer to x alone (our choice; (p_f, a*) is kept either way)',
       ),
     diagnosisExamples: z.boolean().describe('Also train on diagnosis examples made from each repaired failure (the failure labelled unsafe, a* labelled by its verdict), so the evolved policy is a better judge'),
+    diagnosisShare: z
+      .number()
+      .min(0)
+      .max(1)
+      .nullable()
+      .default(null)
+      .describe('Share of the warmup\'s micro-batches drawn from the diagnosis examples (the rest from the other examples); null: drawn with the others alike, by tokens (our option: the diagnosis examples are long and far from what the policy writes as an agent)'),
   })
   .strict();
 
@@ -93,7 +100,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     pools: { benign: 1, attacked: 2, harmful: 1 },
     dev: { benign: 1, attacked: 1, harmful: 0 },
     test: { benign: 1, attacked: 1, harmful: 1 },
-    repair: { candidates: 2, promptStyle: 'compact', temperature: 1, repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true },
+    repair: { candidates: 2, promptStyle: 'compact', temperature: 1, repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true, diagnosisShare: null },
     supervised: { steps: 2, peakLearningRate: 5e-4, successes: true },
     policyOptimization: { prompts: 2, steps: 1, epochs: 1, peakLearningRate: 2e-4, argumentTemperature: 1 },
     pfpo: { ...pfpoDefaults, groupSize: 2 },
@@ -104,7 +111,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     pools: { benign: 4, attacked: 8, harmful: 6 },
     dev: { benign: 3, attacked: 5, harmful: 2 },
     test: { benign: 8, attacked: 24, harmful: 8 },
-    repair: { candidates: 4, promptStyle: 'compact', temperature: 1, repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true },
+    repair: { candidates: 4, promptStyle: 'compact', temperature: 1, repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true, diagnosisShare: null },
     supervised: { steps: 12, peakLearningRate: 5e-4, successes: true },
     policyOptimization: { prompts: 6, steps: 2, epochs: 1, peakLearningRate: 2e-4, argumentTemperature: 1 },
     pfpo: { ...pfpoDefaults, groupSize: 4 },
@@ -115,7 +122,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     pools: { benign: null, attacked: null, harmful: null },
     dev: { benign: null, attacked: null, harmful: null },
     test: { benign: null, attacked: null, harmful: null },
-    repair: { candidates: 8, promptStyle: 'compact', temperature: 1, repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true },
+    repair: { candidates: 8, promptStyle: 'compact', temperature: 1, repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true, diagnosisShare: null },
     supervised: { steps: 200, peakLearningRate: 5e-4, successes: true },
     policyOptimization: { prompts: 64, steps: 16, epochs: 1, peakLearningRate: 2e-4, argumentTemperature: 1 },
     pfpo: pfpoDefaults,
@@ -136,7 +143,7 @@ export const evolveOverridesSchema = z
     pools: kindCountsSchema.partial(),
     dev: kindCountsSchema.partial(),
     test: kindCountsSchema.partial(),
-    repair: repairSchema.extend({ temperature: z.number().min(0) }).partial(),
+    repair: repairSchema.extend({ temperature: z.number().min(0), diagnosisShare: z.number().min(0).max(1).nullable() }).partial(),
     supervised: supervisedSchema.partial(),
     // `epochs` without its default, so that leaving it out keeps the preset's value.
     policyOptimization: policyOptimizationSchema.extend({ epochs: positive }).partial(),

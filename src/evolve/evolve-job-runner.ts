@@ -24,7 +24,7 @@ import { usesPolicyOptimization, usesRepairs, usesRollouts, type EvolveJob } fro
 import type { EvolveMethod, EvolveRound, FrontPoint, RepairExample } from './evolve-summary.js';
 import { frontPoint } from './front-point.js';
 import { passingRolloutConversations } from './passing-rollouts.js';
-import { bufferConversations } from './buffer-conversations.js';
+import { bufferConversations, diagnosisStratum } from './buffer-conversations.js';
 import type { PhaseLedger } from './phase-ledger.js';
 import { EvolveTaskSets, groupSampleTask } from './task-pools.js';
 import { TinyLearner, type AdvantageConversation, type LearningConversation, type PhaseReport } from './tiny-learner.js';
@@ -250,8 +250,15 @@ export class EvolveJobRunner {
           key,
           label,
           async (learner) => {
-            const result = await learner.supervised(conversations, { steps: conversations.length === 0 ? 0 : preset.supervised.steps, peakLearningRate: preset.supervised.peakLearningRate, seed: preset.seed * 1000 + round }, (step, steps) =>
-              this.emit({ kind: 'progress', label, done: step, total: steps }),
+            const result = await learner.supervised(
+              conversations,
+              {
+                steps: conversations.length === 0 ? 0 : preset.supervised.steps,
+                peakLearningRate: preset.supervised.peakLearningRate,
+                seed: preset.seed * 1000 + round,
+                ...(usesRepairs(method) && preset.repair.diagnosisShare !== null ? { strataShares: { [diagnosisStratum]: preset.repair.diagnosisShare } } : {}),
+              },
+              (step, steps) => this.emit({ kind: 'progress', label, done: step, total: steps }),
             );
             return { result, detail: `${conversations.length} examples, ${result.steps} steps, loss ${formatLoss(result.firstLoss)} → ${formatLoss(result.lastLoss)}` };
           },

@@ -13,6 +13,7 @@ import {
 } from '../nn/index.js';
 import { tokenizerToJsonText } from '../nn/tokenizer/index.js';
 import { epochBatches } from './epoch-batches.js';
+import { stratifiedDraw } from './stratified-draw.js';
 import { clippedPolicyObjective } from '../pfpo/policy-objective.js';
 import { renderConversation } from '../policies/tiny/chat-template/index.js';
 import { writeArgumentKinds } from '../policies/tiny/argument-kinds.js';
@@ -24,6 +25,8 @@ export interface LearningConversation {
   messages: readonly ChatMessage[];
   tools: readonly OpenAiTool[];
   entities: readonly Entity[];
+  /** The stratum it belongs to, when a supervised phase gives some strata a fixed share of its micro-batches. */
+  stratum?: string;
 }
 
 /** A conversation with the advantage of its trajectory (policy optimization). */
@@ -37,6 +40,11 @@ export interface SupervisedOptions {
   steps: number;
   peakLearningRate: number;
   seed: number;
+  /**
+   * Share of the micro-batches drawn from each named stratum (the rest from the conversations
+   * without one); absent: every micro-batch is drawn from all conversations alike.
+   */
+  strataShares?: Readonly<Record<string, number>>;
 }
 
 /** Options of a policy-optimization phase. */
@@ -68,6 +76,7 @@ interface Sequence {
   tokenIds: number[];
   mask: number[];
   advantage: number;
+  stratum?: string;
 }
 
 /**
@@ -159,7 +168,7 @@ export class TinyLearner {
         dropped += 1;
         continue;
       }
-      sequences.push({ tokenIds: rendered.tokenIds, mask: rendered.assistantMask, advantage: conversation.advantage ?? 0 });
+      sequences.push({ tokenIds: rendered.tokenIds, mask: rendered.assistantMask, advantage: conversation.advantage ?? 0, ...(conversation.stratum !== undefined ? { stratum: conversation.stratum } : {}) });
     }
     return { sequences, dropped };
   }
@@ -169,11 +178,12 @@ export class TinyLearner {
     const { sequences, dropped } = this.sequences(conversations);
     if (sequences.length === 0 || options.steps === 0) return emptyReport(sequences.length, dropped);
     const random = new Random(options.seed).fork('supervised');
+    const draw = stratifiedDraw(sequences, options.strataShares, random);
     const trainer = this.trainer(options.steps, options.peakLearningRate);
     const losses: number[] = [];
     try {
       for (let step = 0; step < options.steps; step++) {
-        const batch = Array.from({ length: microBatchesPerSupervisedStep }, () => this.microBatch(sequences, random));
+        const batch = Array.from({ length: microBatchesPerSupervisedStep }, () => this.microBatch(draw(), random));
         const report = await trainer.train(batch);
         losses.push(report.loss);
         onStep?.(step + 1, options.steps, report.loss);
