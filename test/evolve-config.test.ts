@@ -23,6 +23,8 @@ describe('evolve config overrides', () => {
     const overrides = evolveOverridesSchema.parse({ policyOptimization: { steps: 3 } });
     expect(applyEvolveOverrides(preset, overrides).policyOptimization).toEqual({ ...preset.policyOptimization, steps: 3 });
     expect(applyEvolveOverrides(preset, evolveOverridesSchema.parse({ policyOptimization: { epochs: 2 } })).policyOptimization.epochs).toBe(2);
+    const cooled = { ...evolvePresets.default, repair: { ...evolvePresets.default.repair, temperature: 0.5, diagnosisShare: 0.1 } };
+    expect(applyEvolveOverrides(cooled, evolveOverridesSchema.parse({ repair: { candidates: 2 } })).repair).toEqual({ ...cooled.repair, candidates: 2 });
   });
 
   it('rejects a value the preset schema does not allow, naming the field', () => {

@@ -132,6 +132,16 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
 export type EvolvePresetName = keyof typeof evolvePresets;
 
 /**
+ * A preset section with every field optional and no field's default applied: zod applies a
+ * default inside `.partial()`, which would overwrite the preset's value of a field the override
+ * leaves out.
+ */
+function overridable<Shape extends z.ZodRawShape>(section: z.ZodObject<Shape>) {
+  const shape = Object.fromEntries(Object.entries(section.shape).map(([name, field]) => [name, field instanceof z.ZodDefault ? field.unwrap() : field]));
+  return z.object(shape).strict().partial() as unknown as ReturnType<z.ZodObject<Shape>['partial']>;
+}
+
+/**
  * What the `evolve` section of a config file may set: any field of a preset, nested objects in
  * part (`{"supervised": {"steps": 6}}` changes the warmup steps only). Applied on top of the
  * preset chosen with `--preset`; the result is checked with {@link evolvePresetSchema}.
@@ -143,10 +153,9 @@ export const evolveOverridesSchema = z
     pools: kindCountsSchema.partial(),
     dev: kindCountsSchema.partial(),
     test: kindCountsSchema.partial(),
-    repair: repairSchema.extend({ temperature: z.number().min(0), diagnosisShare: z.number().min(0).max(1).nullable() }).partial(),
-    supervised: supervisedSchema.partial(),
-    // `epochs` without its default, so that leaving it out keeps the preset's value.
-    policyOptimization: policyOptimizationSchema.extend({ epochs: positive }).partial(),
+    repair: overridable(repairSchema),
+    supervised: overridable(supervisedSchema),
+    policyOptimization: overridable(policyOptimizationSchema),
     pfpo: z.record(z.string(), z.unknown()).describe('Any field of the PFPO config (src/pfpo/pfpo-config.ts)'),
   })
   .partial()
