@@ -208,6 +208,27 @@ describe.skipIf(unavailable !== undefined)('a GGUF export run by llama.cpp (node
     }
   });
 
+  it('honours a request’s own sampling as the tiny policy does', async () => {
+    const request = (episodeId: string, sampling?: PolicyRequest['sampling']): PolicyRequest => ({ episodeId, messages: first, tools, entities, task: undefined, ...(sampling ? { sampling } : {}) });
+    const tiny = await TinyPolicy.load(pair.directory, { maxNewTokens: 40 });
+    const llama = await LlamaCppPolicy.load(pair.ggufPath, { maxNewTokens: 40 });
+    try {
+      const batch = [request('a'), request('a', { temperature: 0 }), request('a', { temperature: 0.4, topP: 0.5 }), request('a', { maxNewTokens: 6 }), request('a', { maxNewTokens: 400 })];
+      const expected = await tiny.generate(batch);
+      const actual = await llama.generate(batch);
+      expect(actual.map((response) => response.tokenIds)).toEqual(expected.map((response) => response.tokenIds));
+      // The same episode and turn, so the same stream: only the sampling asked for tells them apart.
+      const [plain, greedy, sharp, short, long] = actual.map((response) => response.tokenIds!);
+      expect(greedy).not.toEqual(plain);
+      expect(sharp).not.toEqual(plain);
+      expect(short!.length).toBeLessThanOrEqual(6);
+      // A budget above the policy's own is capped at it.
+      expect(long!.length).toBeLessThanOrEqual(40);
+    } finally {
+      await llama.dispose();
+    }
+  });
+
   it('drives `fate eval` end to end', async () => {
     const directory = mkdtempSync(path.join(tmpdir(), 'fate-export-eval-'));
     await writeRandomCheckpoint(directory, { seed: 9, shape: { maxSequence: 4096 } });

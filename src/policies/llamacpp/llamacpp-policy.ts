@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import type { Policy, PolicyRequest, PolicyResponse } from '../../agent/policy.js';
+import type { Policy, PolicyRequest, PolicyResponse, SamplingOverrides } from '../../agent/policy.js';
 import { hashString } from '../../envs/random.js';
 import { GgufError, ggufMetadataValue, readGgufHeader, tokenizerFromGguf } from '../../export/index.js';
 import { chooseToken, SeededRandom } from '../../nn/index.js';
 import type { Tokenizer } from '../../nn/tokenizer/index.js';
 import { generationStopTokenIds, loadTinyChatTemplate, parseAssistantOutput } from '../tiny/chat-template/index.js';
 import { promptsWithinContext } from '../tiny/prompts-within-context.js';
-import { evaluationDecoding, type Decoding } from '../tiny/decoding.js';
+import { evaluationDecoding, requestSampling, type Decoding } from '../tiny/decoding.js';
 import { GrammarConstraint } from '../tiny/grammar-constraint.js';
 import { float32ContextOptions, llamaCppRuntime, type LlamaCppContext, type LlamaCppModel, type LlamaCppSequence } from './node-llama-cpp-runtime.js';
 
@@ -26,8 +26,9 @@ interface GeneratedTurn {
  * node-llama-cpp. It behaves like the `tiny` policy on the same checkpoint: the conversation is
  * rendered with the tiny chat template (the tokenizer is rebuilt from the GGUF metadata), the
  * token ids go to llama.cpp, which returns the next-token distribution, and the token is chosen
- * on the host with the evaluation decoding and the same per-episode, per-turn seeded streams as
- * the tiny policy (so equal logits give equal samples); the output is parsed with the same
+ * on the host with the evaluation decoding (or a request's own sampling, as the tiny policy takes
+ * it) and the same per-episode, per-turn seeded streams as the tiny policy (so equal logits give
+ * equal samples); the output is parsed with the same
  * parser. Each row of a batch has its own llama.cpp sequence, evaluated together, and keeps the
  * cached prefix it shares with its next prompt.
  */
@@ -98,7 +99,8 @@ export class LlamaCppPolicy implements Policy {
           const random = new SeededRandom(hashString(`${this.decoding.seed}:${request.episodeId}:${turn}`));
           const constraint =
             this.decoding.grammar === 'tool-calls' ? new GrammarConstraint(this.tokenizer, loadTinyChatTemplate(), request, rendered[index]!.slotMap.values) : undefined;
-          const generated = await this.generateTurn(this.sequences[position]!, rendered[index]!.tokenIds, random, constraint);
+          const sampling = requestSampling(this.decoding, request.sampling);
+          const generated = await this.generateTurn(this.sequences[position]!, rendered[index]!.tokenIds, random, constraint, sampling);
           const message = parseAssistantOutput(generated.tokens, rendered[index]!.slotMap, { tokenizer: this.tokenizer, callIdPrefix: `call_${turn}_` });
           responses[index] = { message, tokenIds: generated.tokens, logProbs: generated.logProbabilities };
         }),
@@ -114,8 +116,14 @@ export class LlamaCppPolicy implements Policy {
     await this.model.dispose();
   }
 
-  /** Samples one assistant turn after `prompt` on `sequence`, reusing the prefix it already holds. */
-  private async generateTurn(sequence: LlamaCppSequence, prompt: readonly number[], random: SeededRandom, constraint: GrammarConstraint | undefined): Promise<GeneratedTurn> {
+  /** Samples one assistant turn after `prompt` on `sequence` with `sampling`, reusing the prefix it already holds. */
+  private async generateTurn(
+    sequence: LlamaCppSequence,
+    prompt: readonly number[],
+    random: SeededRandom,
+    constraint: GrammarConstraint | undefined,
+    sampling: Required<SamplingOverrides>,
+  ): Promise<GeneratedTurn> {
     const cached = sequence.contextTokens;
     let kept = 0;
     // At least the last prompt token is evaluated again: its next-token distribution is needed.
@@ -125,12 +133,12 @@ export class LlamaCppPolicy implements Policy {
     let pending = prompt.slice(kept);
     for (;;) {
       const logits = await this.nextTokenLogits(sequence, pending);
-      const allowedTokens = constraint?.allowed(turn.tokens);
-      const temperature = constraint?.inArgumentValue(turn.tokens) ? this.decoding.argumentTemperature : this.decoding.temperature;
-      const choice = chooseToken(logits, { temperature, topP: this.decoding.topP, ...(allowedTokens ? { allowedTokens } : {}) }, random);
+      const allowedTokens = constraint?.allowed(turn.tokens, sampling.maxNewTokens - turn.tokens.length <= this.decoding.closingMargin);
+      const temperature = constraint?.inArgumentValue(turn.tokens) ? sampling.argumentTemperature : sampling.temperature;
+      const choice = chooseToken(logits, { temperature, topP: sampling.topP, ...(allowedTokens ? { allowedTokens } : {}) }, random);
       turn.tokens.push(choice.token);
       turn.logProbabilities.push(choice.logProbability);
-      if (this.stopTokens.has(choice.token) || turn.tokens.length >= this.decoding.maxNewTokens) return turn;
+      if (this.stopTokens.has(choice.token) || turn.tokens.length >= sampling.maxNewTokens) return turn;
       pending = [choice.token];
     }
   }

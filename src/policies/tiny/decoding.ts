@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SamplingOverrides } from '../../agent/policy.js';
 
 /**
  * Decoding of the embedded policy. Evaluation decoding is fixed here and the same for every
@@ -44,3 +45,17 @@ export type Decoding = z.infer<typeof decodingSchema>;
 
 /** The evaluation decoding every method is measured with. */
 export const evaluationDecoding: Decoding = decodingSchema.parse({});
+
+/**
+ * The sampling one request gets from a policy decoding with `decoding`: the request's own
+ * temperature, top-p and argument temperature where it asks for them, the policy's otherwise, and
+ * its turn budget capped at the policy's (prompts are fitted to the context for that budget).
+ */
+export function requestSampling(decoding: Decoding, asked: SamplingOverrides | undefined): Required<SamplingOverrides> {
+  return {
+    temperature: asked?.temperature ?? decoding.temperature,
+    topP: asked?.topP ?? decoding.topP,
+    maxNewTokens: Math.min(asked?.maxNewTokens ?? decoding.maxNewTokens, decoding.maxNewTokens),
+    argumentTemperature: asked?.argumentTemperature ?? decoding.argumentTemperature,
+  };
+}

@@ -20,7 +20,7 @@ import { generationStopTokenIds, loadTinyChatTemplate, parseAssistantOutput, tem
 import { readArgumentKinds, type ArgumentKinds } from './argument-kinds.js';
 import { GrammarConstraint } from './grammar-constraint.js';
 import { promptsWithinContext } from './prompts-within-context.js';
-import { evaluationDecoding, type Decoding } from './decoding.js';
+import { evaluationDecoding, requestSampling, type Decoding } from './decoding.js';
 
 /** Where the committed base checkpoint lives. */
 export const baseCheckpointDirectory = path.join(projectRoot, 'models', 'base');
@@ -202,20 +202,13 @@ export class TinyPolicy implements Policy {
   }
 
   /**
-   * The runnable requests grouped by the sampling they get: the policy's decoding, with a
-   * request's own temperature, top-p and argument temperature, and its turn budget capped at the policy's (prompts
-   * were fitted to the context for that budget). Groups keep the order of their first request.
+   * The runnable requests grouped by the sampling they get ({@link requestSampling}). Groups keep
+   * the order of their first request.
    */
   #samplingGroups(requests: readonly PolicyRequest[], runnable: readonly number[]): { sampling: Required<SamplingOverrides>; indices: number[] }[] {
     const groups = new Map<string, { sampling: Required<SamplingOverrides>; indices: number[] }>();
     for (const index of runnable) {
-      const asked = requests[index]!.sampling;
-      const sampling = {
-        temperature: asked?.temperature ?? this.decoding.temperature,
-        topP: asked?.topP ?? this.decoding.topP,
-        maxNewTokens: Math.min(asked?.maxNewTokens ?? this.decoding.maxNewTokens, this.decoding.maxNewTokens),
-        argumentTemperature: asked?.argumentTemperature ?? this.decoding.argumentTemperature,
-      };
+      const sampling = requestSampling(this.decoding, requests[index]!.sampling);
       const key = `${sampling.temperature}/${sampling.topP}/${sampling.maxNewTokens}/${sampling.argumentTemperature}`;
       const group = groups.get(key) ?? { sampling, indices: [] };
       group.indices.push(index);
