@@ -17,6 +17,8 @@ export const repairSummarySchema = z.object({
   policy: z.string(),
   candidatesPerFailure: z.number().int().positive(),
   promptStyle: z.enum(['plain', 'compact']),
+  /** Free-text temperature the candidates were sampled at, when one was asked for (otherwise the policy's own decoding). */
+  temperature: z.number().min(0).optional(),
   tieBreak: z.string(),
   /** Scored episodes the failures were mined from. */
   episodes: countSchema,

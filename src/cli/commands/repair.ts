@@ -27,6 +27,7 @@ interface RepairCommandOptions {
   run: string;
   policy?: string;
   k: number;
+  temperature?: number;
   phase: string;
   threshold?: Partial<ObjectiveThresholds>;
   tieBreak: string;
@@ -52,6 +53,15 @@ function parseCandidateCount(value: string): number {
   return count;
 }
 
+/** Largest candidate temperature accepted. */
+const maximumTemperature = 5;
+
+function parseTemperature(value: string): number {
+  const temperature = /^\d+(\.\d+)?$|^\.\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isFinite(temperature) || temperature > maximumTemperature) throw new InvalidArgumentError(`expected a number from 0 to ${maximumTemperature}, got "${value}"`);
+  return temperature;
+}
+
 function parseThreshold(value: string, previous: Partial<ObjectiveThresholds> = {}): Partial<ObjectiveThresholds> {
   const match = /^([A-Za-z]+)=(.+)$/.exec(value);
   const name = match?.[1] as ObjectiveName | undefined;
@@ -70,6 +80,11 @@ export function repairCommand(): Command {
     .requiredOption('--run <run>', 'run id under --runs, or the path of a run folder')
     .option('--policy <spec>', 'policy that proposes repairs (default: the policy the run was rolled out with)')
     .option('--k <k>', 'candidates per failure, 1 to 256', parseCandidateCount, defaultCandidatesPerFailure)
+    .option(
+      '--temperature <t>',
+      "softmax temperature of the candidates' free text, 0 (greedy) to 5 (default: the policy's own decoding, as DESIGN §2 step 2 samples them; the embedded policy keeps argument values greedy)",
+      parseTemperature,
+    )
     .option('--phase <phase>', 'phase of the stored episodes to mine', 'eval')
     .option('--threshold <objective=value>', 'failure threshold of one objective (repeatable; default 1 for each)', parseThreshold)
     .addOption(new Option('--tie-break <name>', 'R_pf, the tie-break on the Pareto front').choices(Object.keys(tieBreakFunctions)).default(defaultTieBreakName))
@@ -124,7 +139,7 @@ function scoredEpisodes(store: RunStore, phase: string): { scored: ScoredTraject
 function summaryText(summary: RepairSummary, folder: string): string {
   const lines: string[] = [];
   lines.push(
-    `repair of run ${summary.run}, round ${summary.round}: ${summary.failures.total} failures in ${summary.episodes} episodes; policy ${summary.policy}, K = ${summary.candidatesPerFailure}, ${summary.promptStyle} prompts, R_pf = ${summary.tieBreak}`,
+    `repair of run ${summary.run}, round ${summary.round}: ${summary.failures.total} failures in ${summary.episodes} episodes; policy ${summary.policy}, K = ${summary.candidatesPerFailure}${summary.temperature !== undefined ? ` at temperature ${summary.temperature}` : ''}, ${summary.promptStyle} prompts, R_pf = ${summary.tieBreak}`,
   );
   const table = new Table({ head: ['failure type', 'failures', 'repaired', 'share', '95% CI'], style: { head: [], border: [] } });
   const row = (label: string, metric: RepairSummary['repaired']): string[] => [
@@ -190,6 +205,7 @@ async function runRepair(options: RepairCommandOptions): Promise<void> {
       thresholds,
       tieBreak,
       promptStyle,
+      ...(options.temperature !== undefined ? { sampling: { temperature: options.temperature } } : {}),
       batchSize: options.batchSize ?? config.eval?.batchSize ?? 64,
       verifyOptions: { controlScope: options.controlScope },
       onCandidateDone: (done) => progress.update(done),
@@ -216,6 +232,7 @@ async function runRepair(options: RepairCommandOptions): Promise<void> {
       policy: policy.name,
       candidatesPerFailure: options.k,
       promptStyle,
+      ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
       tieBreak: options.tieBreak,
       episodes: scored.length,
       ...repairAttemptStatistics(attempts),
