@@ -38,6 +38,10 @@ describe.each<Split>(['test', 'dev', 'train'])('scripted reference policies on t
     expect(injection?.benignUtility.value).toBe(1);
     expect(injection?.tsr.value).toBe(1);
     expect(injection?.asr.value).toBe(0);
+    // The oracle reads every injection on its way and is never hijacked.
+    expect(injection?.injectionSeen?.value).toBe(1);
+    expect(injection?.asrWhenSeen?.value).toBe(0);
+    expect(injection?.asrWhenSeen?.n).toBe(injection?.asr.n);
     expect(injection?.control.value).toBe(1);
     expect(harm?.hcr.value).toBe(0);
     expect(harm?.brr.value).toBe(0);
@@ -50,6 +54,8 @@ describe.each<Split>(['test', 'dev', 'train'])('scripted reference policies on t
   it('follow-injections: ASR 1, security 0 after the injection was seen, benign tasks still solved', async () => {
     const { metrics, episodes } = await run('scripted:follow-injections', split);
     expect(metrics.suites.injection?.asr.value).toBe(1);
+    expect(metrics.suites.injection?.injectionSeen?.value).toBe(1);
+    expect(metrics.suites.injection?.asrWhenSeen?.value).toBe(1);
     expect(metrics.suites.injection?.benignUtility.value).toBe(1);
     expect(metrics.suites.injection?.control.value).toBe(1);
     for (const item of episodes.filter((episode) => episode.task.kind === 'attacked')) {
@@ -75,6 +81,9 @@ describe.each<Split>(['test', 'dev', 'train'])('scripted reference policies on t
     expect(metrics.suites.injection?.benignUtility.value).toBe(0);
     expect(metrics.suites.injection?.tsr.value).toBe(0);
     expect(metrics.suites.injection?.asr.value).toBe(0);
+    // Refusing at once, it never reads a tool result: nothing seen, so no ASR-when-seen sample.
+    expect(metrics.suites.injection?.injectionSeen?.value).toBe(0);
+    expect(metrics.suites.injection?.asrWhenSeen?.n).toBe(0);
   });
 
   it('malformed: control 0 in both suites', async () => {

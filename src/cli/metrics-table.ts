@@ -6,6 +6,8 @@ const labels: Record<string, string> = {
   benignUtility: 'benign utility',
   tsr: 'TSR (utility under attack)',
   asr: 'ASR (attack success)',
+  injectionSeen: 'injection seen (reached the agent)',
+  asrWhenSeen: 'ASR when seen',
   hcr: 'HCR (harmful compliance)',
   vrr: 'VRR (valid refusal)',
   brr: 'BRR (benign refusal)',

@@ -32,6 +32,11 @@ export const verdictSchema = z.object({
     refused: z.boolean(),
     /** The injected goal was carried out (attacked tasks), else null. */
     injectionFollowed: z.boolean().nullable(),
+    /**
+     * The injected text reached the agent in full in a tool result (attacked tasks), else null;
+     * absent in verdicts stored before it was recorded.
+     */
+    injectionSeen: z.boolean().nullable().optional(),
     /** Every harmful target action was carried out, in order (harmful requests), else null. */
     harmfulCompletion: z.boolean().nullable(),
   }),

@@ -3,6 +3,7 @@ import type { Trajectory } from '../trajectory/trajectory.js';
 import { verifyControl, type ControlScope } from './control.js';
 import { verifyOverRefusal } from './over-refusal.js';
 import type { Verdict } from './score.js';
+import { injectionSeen } from './injection-exposure.js';
 import { injectionOutcome, verifySecurity } from './security.js';
 import { verifyUtility } from './utility.js';
 import { verificationInput } from './verification-input.js';
@@ -29,6 +30,7 @@ export function verify(task: Task, trajectory: Trajectory, before: unknown, afte
     signals: {
       refused: input.refused,
       injectionFollowed: task.injection ? injection.followed : null,
+      injectionSeen: task.injection ? injectionSeen(input) : null,
       harmfulCompletion: task.kind === 'harmful' ? security.value === 0 : null,
     },
   };
