@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PolicyRequest } from '../src/agent/policy.js';
 import { suiteMetricsSchema } from '../src/eval/metrics.js';
-import { exportGguf } from '../src/export/index.js';
+import { encodeLlamaGguf, exportGguf, readExportSource } from '../src/export/index.js';
 import { randomCheckpointTexts, writeRandomCheckpoint } from '../src/export/testing/random-checkpoint.js';
 import { createJaxBackend, forwardLogits, loadModel, parameterCount, Sampler, type ModelConfig, type ModelParameters, type TensorBackend } from '../src/nn/index.js';
 import { tokenizerFromJson, type Tokenizer } from '../src/nn/tokenizer/index.js';
@@ -227,6 +227,36 @@ describe.skipIf(unavailable !== undefined)('a GGUF export run by llama.cpp (node
     } finally {
       await llama.dispose();
     }
+  });
+
+  it('decodes with the argument kinds the export carries, as the tiny policy does with the checkpoint’s file', async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'fate-export-kinds-'));
+    await writeRandomCheckpoint(directory, { seed: 7, shape: { maxSequence: 256 } });
+    const kinds = { 'send_money.recipient': { kinds: ['iban'], share: 1, count: 20 }, 'read_file.name': { kinds: ['file'], share: 1, count: 20 } };
+    writeFileSync(path.join(directory, 'argument-kinds.json'), JSON.stringify(kinds));
+    const ggufPath = `${directory}.gguf`;
+    await exportGguf(directory, ggufPath);
+    const request = (episodeId: string, messages: ChatMessage[]): PolicyRequest => ({ episodeId, messages, tools, entities, task: undefined });
+    // Greedy, so that the comparison is about what the grammar allows, not about sampling draws.
+    const tiny = await TinyPolicy.load(directory, { maxNewTokens: 40, temperature: 0 });
+    const llama = await LlamaCppPolicy.load(ggufPath, { maxNewTokens: 40, temperature: 0 });
+    try {
+      expect(llama.argumentKinds).toEqual(kinds);
+      const batch = ['a', 'b', 'c', 'd', 'e', 'f'].map((episodeId, index) => request(episodeId, index % 2 === 0 ? first : second));
+      const expected = await tiny.generate(batch);
+      const actual = await llama.generate(batch);
+      expect(actual.map((response) => response.tokenIds)).toEqual(expected.map((response) => response.tokenIds));
+      expect(actual.map((response) => response.message)).toEqual(expected.map((response) => response.message));
+    } finally {
+      await llama.dispose();
+    }
+    // Malformed kinds in the metadata: one line naming the file and the key.
+    const source = await readExportSource(directory);
+    const broken = `${directory}-broken.gguf`;
+    writeFileSync(broken, encodeLlamaGguf({ ...source, argumentKinds: { 'send_money.recipient': { share: 3, count: 1 } } }, 'broken'));
+    const error = await LlamaCppPolicy.load(broken).catch((caught: unknown) => caught);
+    expect((error as Error).message).toContain(`${broken}: fate.argument_kinds: send_money.recipient.share`);
+    expect((error as Error).message.split('\n')).toHaveLength(1);
   });
 
   it('drives `fate eval` end to end', async () => {

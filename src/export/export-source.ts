@@ -1,10 +1,12 @@
 /**
- * Reading a fate checkpoint for export: its config, weights and tokenizer, all required. Every
+ * Reading a fate checkpoint for export: its config, weights and tokenizer, all required, and its
+ * argument kinds when it has them. Every
  * problem becomes an {@link ExportError} whose one-line message names the file.
  */
 import { join } from 'node:path';
 import { CHECKPOINT_FILES, CheckpointError, loadCheckpoint, type ModelConfig } from '../nn/index.js';
 import { tokenizerFromJson, type Tokenizer } from '../nn/tokenizer/index.js';
+import { readArgumentKinds, type ArgumentKinds } from '../policies/tiny/argument-kinds.js';
 import { specialTokenRoles, type SpecialTokenRoles } from './special-token-roles.js';
 
 /** A checkpoint that cannot be exported; the message is one line naming the file. */
@@ -24,6 +26,8 @@ export interface ExportSource {
   tokenizerJson: string;
   /** Ids of the special tokens with a role. */
   roles: SpecialTokenRoles;
+  /** The checkpoint's argument kinds (`argument-kinds.json`; empty when it has none), which the tool-call grammar decodes with. */
+  argumentKinds: ArgumentKinds;
 }
 
 /** Loads and checks `directory` (config.json, model.safetensors, tokenizer.json). */
@@ -46,5 +50,11 @@ export async function readExportSource(directory: string): Promise<ExportSource>
   if (tokenizer.vocabularySize !== checkpoint.config.vocabSize) {
     throw new ExportError(`${tokenizerPath}: ${tokenizer.vocabularySize} tokens, ${CHECKPOINT_FILES.config} says vocabSize ${checkpoint.config.vocabSize}`);
   }
-  return { config: checkpoint.config, values: checkpoint.values, tokenizer, tokenizerJson: checkpoint.tokenizerJson, roles: specialTokenRoles(tokenizer) };
+  let argumentKinds: ArgumentKinds;
+  try {
+    argumentKinds = readArgumentKinds(directory);
+  } catch (error) {
+    throw new ExportError((error as Error).message);
+  }
+  return { config: checkpoint.config, values: checkpoint.values, tokenizer, tokenizerJson: checkpoint.tokenizerJson, roles: specialTokenRoles(tokenizer), argumentKinds };
 }

@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelConfig } from '../nn/index.js';
 import type { Tokenizer } from '../nn/tokenizer/index.js';
+import { parseArgumentKinds } from '../policies/tiny/argument-kinds.js';
 import { loadTinyChatTemplate } from '../policies/tiny/chat-template/index.js';
-import { exportGguf } from './gguf-export.js';
+import { ExportError } from './export-source.js';
+import { argumentKindsMetadataKey, exportGguf } from './gguf-export.js';
 import { decodeGgufHeader, ggufMetadataValue, ggufTensorData, readGgufHeader, type GgufHeader } from './gguf-reader.js';
 import { tokenizerFromGguf } from './gguf-tokenizer.js';
 import { ggufTokenTypes } from './gguf-types.js';
@@ -89,5 +91,34 @@ describe('GGUF export of a checkpoint (llama architecture)', () => {
     const fateQuery = values.get('layers.0.attention.query.weight')!;
     for (const [row, column] of [[0, 0], [47, 31], [13, 5]] as const) expect(gate[row * 32 + column]).toBe(fateGate[column * 48 + row]);
     for (const [row, column] of [[0, 1], [31, 30], [17, 4]] as const) expect(query[row * 32 + column]).toBe(fateQuery[column * 32 + row]);
+  });
+});
+
+describe('GGUF export of argument kinds', () => {
+  const kinds = { 'send_money.recipient': { kinds: ['iban'], share: 1, count: 12 }, 'send_money.note': { share: 0.1, count: 9 } };
+
+  it('carries the checkpoint’s argument kinds as JSON metadata, and none when it has none', async () => {
+    const checkpoint = mkdtempSync(path.join(tmpdir(), 'fate-gguf-kinds-'));
+    await writeRandomCheckpoint(checkpoint, { seed: 5, shape: { maxSequence: 64 } });
+    const without = path.join(checkpoint, 'without.gguf');
+    await exportGguf(checkpoint, without);
+    expect(ggufMetadataValue(await readGgufHeader(without), argumentKindsMetadataKey)).toBeUndefined();
+    writeFileSync(path.join(checkpoint, 'argument-kinds.json'), JSON.stringify(kinds));
+    const withKinds = path.join(checkpoint, 'with.gguf');
+    await exportGguf(checkpoint, withKinds);
+    const text = ggufMetadataValue(await readGgufHeader(withKinds), argumentKindsMetadataKey);
+    expect(typeof text).toBe('string');
+    expect(parseArgumentKinds(text as string, withKinds)).toEqual(kinds);
+  });
+
+  it('refuses a malformed argument-kinds.json with one line naming it', async () => {
+    const checkpoint = mkdtempSync(path.join(tmpdir(), 'fate-gguf-bad-kinds-'));
+    await writeRandomCheckpoint(checkpoint, { seed: 5, shape: { maxSequence: 64 } });
+    writeFileSync(path.join(checkpoint, 'argument-kinds.json'), JSON.stringify({ 'send_money.recipient': { share: 3, count: 1 } }));
+    const error = await exportGguf(checkpoint, path.join(checkpoint, 'model.gguf')).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ExportError);
+    expect((error as Error).message).toContain(path.join(checkpoint, 'argument-kinds.json'));
+    expect((error as Error).message).toContain('send_money.recipient.share');
+    expect((error as Error).message.split('\n')).toHaveLength(1);
   });
 });

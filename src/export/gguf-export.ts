@@ -78,9 +78,17 @@ export function llamaGgufTensors(config: ModelConfig, values: ReadonlyMap<string
   return tensors;
 }
 
+/**
+ * The metadata key holding a checkpoint's argument kinds as JSON text: fate's `llamacpp` policy
+ * decodes tool calls with them, as the `tiny` policy does from `argument-kinds.json`; llama.cpp
+ * itself ignores the key.
+ */
+export const argumentKindsMetadataKey = 'fate.argument_kinds';
+
 /** The GGUF bytes of a loaded checkpoint. */
 export function encodeLlamaGguf(source: ExportSource, name: string): Uint8Array {
   const metadata = new Map<string, GgufValue>([...llamaGgufModelMetadata(source.config, name), ...ggufTokenizerMetadata(source.tokenizer, source.roles)]);
+  if (Object.keys(source.argumentKinds).length > 0) metadata.set(argumentKindsMetadataKey, { type: 'string', value: JSON.stringify(source.argumentKinds) });
   return encodeGguf(metadata, llamaGgufTensors(source.config, source.values));
 }
 

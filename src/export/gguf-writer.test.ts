@@ -62,6 +62,23 @@ describe('GGUF writer and reader', () => {
     for (const original of tensors) expect(ggufTensorData(bytes, header, original.name, 'model.gguf')).toEqual(original.data);
   });
 
+  it('grows its buffer under any write: a string past the first 64 KiB, and scalars across the boundary', () => {
+    const long = 'x'.repeat(100_000) + 'é';
+    for (let filler = 65_500; filler < 65_540; filler += 3) {
+      // Metadata that ends near the first buffer's end, then values that cross it.
+      const metadata = new Map<string, GgufValue>([
+        ['a.filler', { type: 'string', value: 'f'.repeat(filler) }],
+        ['b.number', { type: 'uint32', value: 7 }],
+        ['c.wide', { type: 'float64', value: 1.5 }],
+        ['d.long', { type: 'string', value: long }],
+      ]);
+      const header = decodeGgufHeader(encodeGguf(metadata, []), 'grow.gguf');
+      expect(ggufMetadataValue(header, 'b.number')).toBe(7);
+      expect(ggufMetadataValue(header, 'c.wide')).toBe(1.5);
+      expect(ggufMetadataValue(header, 'd.long')).toBe(long);
+    }
+  });
+
   it('honours general.alignment', () => {
     const aligned = encodeGguf(new Map([['general.alignment', { type: 'uint32', value: 64 }]]), tensors);
     const header = decodeGgufHeader(aligned, 'aligned.gguf');

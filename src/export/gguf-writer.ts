@@ -113,17 +113,19 @@ class ByteSink {
   }
 
   uint32(value: number): void {
-    this.#view.setUint32(this.#reserve(4), value, true);
+    this.#put(4, (view, position) => view.setUint32(position, value, true));
   }
 
   uint64(value: bigint): void {
-    this.#view.setBigUint64(this.#reserve(8), value, true);
+    this.#put(8, (view, position) => view.setBigUint64(position, value, true));
   }
 
   string(value: string): void {
     const encoded = this.#encoder.encode(value);
     this.uint64(BigInt(encoded.length));
-    this.#buffer.set(encoded, this.#reserve(encoded.length));
+    // Reserve first: growing replaces the buffer, so it must be read after.
+    const position = this.#reserve(encoded.length);
+    this.#buffer.set(encoded, position);
   }
 
   scalar(type: GgufScalarType, value: GgufScalar, key: string): void {
@@ -133,13 +135,13 @@ class ByteSink {
     if (type === 'string') return typeof value === 'string' ? this.string(value) : fail();
     if (type === 'bool') {
       if (typeof value !== 'boolean') fail();
-      this.#view.setUint8(this.#reserve(1), value ? 1 : 0);
+      this.#put(1, (view, position) => view.setUint8(position, value ? 1 : 0));
       return;
     }
     if (type === 'uint64' || type === 'int64') {
       if (typeof value !== 'bigint') fail();
-      if (type === 'uint64') this.#view.setBigUint64(this.#reserve(8), value as bigint, true);
-      else this.#view.setBigInt64(this.#reserve(8), value as bigint, true);
+      if (type === 'uint64') this.#put(8, (view, position) => view.setBigUint64(position, value as bigint, true));
+      else this.#put(8, (view, position) => view.setBigInt64(position, value as bigint, true));
       return;
     }
     if (typeof value !== 'number') return fail();
@@ -155,22 +157,28 @@ class ByteSink {
     if (range !== undefined && (!Number.isInteger(value) || value < range[0] || value > range[1])) fail();
     switch (type) {
       case 'uint8':
-        return this.#view.setUint8(this.#reserve(1), value);
+        return this.#put(1, (view, position) => view.setUint8(position, value));
       case 'int8':
-        return this.#view.setInt8(this.#reserve(1), value);
+        return this.#put(1, (view, position) => view.setInt8(position, value));
       case 'uint16':
-        return this.#view.setUint16(this.#reserve(2), value, true);
+        return this.#put(2, (view, position) => view.setUint16(position, value, true));
       case 'int16':
-        return this.#view.setInt16(this.#reserve(2), value, true);
+        return this.#put(2, (view, position) => view.setInt16(position, value, true));
       case 'uint32':
-        return this.#view.setUint32(this.#reserve(4), value, true);
+        return this.#put(4, (view, position) => view.setUint32(position, value, true));
       case 'int32':
-        return this.#view.setInt32(this.#reserve(4), value, true);
+        return this.#put(4, (view, position) => view.setInt32(position, value, true));
       case 'float32':
-        return this.#view.setFloat32(this.#reserve(4), value, true);
+        return this.#put(4, (view, position) => view.setFloat32(position, value, true));
       case 'float64':
-        return this.#view.setFloat64(this.#reserve(8), value, true);
+        return this.#put(8, (view, position) => view.setFloat64(position, value, true));
     }
+  }
+
+  /** Reserves `size` bytes and writes them through the view of the (possibly grown) buffer. */
+  #put(size: number, write: (view: DataView, position: number) => void): void {
+    const position = this.#reserve(size);
+    write(this.#view, position);
   }
 
   #reserve(size: number): number {

@@ -4,7 +4,7 @@
  * (writer, reader) and the tokenizer's GGUF form, which the `llamacpp` policy reads back.
  */
 export { ExportError, readExportSource, type ExportSource } from './export-source.js';
-export { encodeLlamaGguf, exportGguf, llamaGgufModelMetadata, llamaGgufTensors } from './gguf-export.js';
+export { argumentKindsMetadataKey, encodeLlamaGguf, exportGguf, llamaGgufModelMetadata, llamaGgufTensors } from './gguf-export.js';
 export { decodeGgufHeader, ggufMetadataValue, ggufTensorData, readGgufHeader, type GgufHeader, type GgufTensorInfo } from './gguf-reader.js';
 export { ggufTokenizerMetadata, tokenizerFromGguf } from './gguf-tokenizer.js';
 export { GGUF_VERSION, GgufError, ggufTokenTypes, type GgmlType, type GgufScalar, type GgufScalarType, type GgufValue } from './gguf-types.js';

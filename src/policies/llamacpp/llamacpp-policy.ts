@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import type { Policy, PolicyRequest, PolicyResponse, SamplingOverrides } from '../../agent/policy.js';
 import { hashString } from '../../envs/random.js';
-import { GgufError, ggufMetadataValue, readGgufHeader, tokenizerFromGguf } from '../../export/index.js';
+import { argumentKindsMetadataKey, GgufError, ggufMetadataValue, readGgufHeader, tokenizerFromGguf } from '../../export/index.js';
 import { chooseToken, SeededRandom } from '../../nn/index.js';
 import type { Tokenizer } from '../../nn/tokenizer/index.js';
 import { generationStopTokenIds, loadTinyChatTemplate, parseAssistantOutput } from '../tiny/chat-template/index.js';
 import { promptsWithinContext } from '../tiny/prompts-within-context.js';
 import { evaluationDecoding, requestSampling, type Decoding } from '../tiny/decoding.js';
+import { parseArgumentKinds, type ArgumentKinds } from '../tiny/argument-kinds.js';
 import { GrammarConstraint } from '../tiny/grammar-constraint.js';
 import { float32ContextOptions, llamaCppRuntime, type LlamaCppContext, type LlamaCppModel, type LlamaCppSequence } from './node-llama-cpp-runtime.js';
 
@@ -24,7 +25,8 @@ interface GeneratedTurn {
 /**
  * A fate model exported to GGUF (`fate export --format gguf`), run by llama.cpp through
  * node-llama-cpp. It behaves like the `tiny` policy on the same checkpoint: the conversation is
- * rendered with the tiny chat template (the tokenizer is rebuilt from the GGUF metadata), the
+ * rendered with the tiny chat template (the tokenizer, and the argument kinds the tool-call
+ * grammar decodes with, are rebuilt from the GGUF metadata), the
  * token ids go to llama.cpp, which returns the next-token distribution, and the token is chosen
  * on the host with the evaluation decoding (or a request's own sampling, as the tiny policy takes
  * it) and the same per-episode, per-turn seeded streams as the tiny policy (so equal logits give
@@ -43,6 +45,7 @@ export class LlamaCppPolicy implements Policy {
     private readonly context: LlamaCppContext,
     private readonly sequences: LlamaCppSequence[],
     private readonly stopTokens: Set<number>,
+    readonly argumentKinds: ArgumentKinds,
   ) {}
 
   /**
@@ -56,6 +59,7 @@ export class LlamaCppPolicy implements Policy {
     let contextLength: number;
     let stopTokens: number[];
     let parameterCount: number;
+    let argumentKinds: ArgumentKinds = {};
     try {
       const header = await readGgufHeader(modelPath);
       const architecture = ggufMetadataValue(header, 'general.architecture');
@@ -69,6 +73,15 @@ export class LlamaCppPolicy implements Policy {
         stopTokens = generationStopTokenIds(tokenizer);
       } catch (error) {
         throw new GgufError(`${modelPath}: ${(error as Error).message}; export a fate checkpoint with \`fate export --format gguf\``);
+      }
+      const kinds = ggufMetadataValue(header, argumentKindsMetadataKey);
+      if (kinds !== undefined) {
+        if (typeof kinds !== 'string') throw new GgufError(`${modelPath}: ${argumentKindsMetadataKey} is not a string`);
+        try {
+          argumentKinds = parseArgumentKinds(kinds, `${modelPath}: ${argumentKindsMetadataKey}`);
+        } catch (error) {
+          throw new GgufError((error as Error).message);
+        }
       }
     } catch (error) {
       if (error instanceof GgufError) throw new LlamaCppModelError(error.message);
@@ -84,7 +97,7 @@ export class LlamaCppPolicy implements Policy {
     }
     const context = await model.createContext(float32ContextOptions(contextLength, settings.batchSize, parameterCount));
     const sequences = Array.from({ length: settings.batchSize }, () => context.getSequence());
-    return new LlamaCppPolicy(name, modelPath, tokenizer, contextLength, settings, model, context, sequences, new Set(stopTokens));
+    return new LlamaCppPolicy(name, modelPath, tokenizer, contextLength, settings, model, context, sequences, new Set(stopTokens), argumentKinds);
   }
 
   async generate(requests: readonly PolicyRequest[]): Promise<PolicyResponse[]> {
@@ -98,7 +111,7 @@ export class LlamaCppPolicy implements Policy {
           // The tiny policy's stream for this episode and turn.
           const random = new SeededRandom(hashString(`${this.decoding.seed}:${request.episodeId}:${turn}`));
           const constraint =
-            this.decoding.grammar === 'tool-calls' ? new GrammarConstraint(this.tokenizer, loadTinyChatTemplate(), request, rendered[index]!.slotMap.values) : undefined;
+            this.decoding.grammar === 'tool-calls' ? new GrammarConstraint(this.tokenizer, loadTinyChatTemplate(), request, rendered[index]!.slotMap.values, this.argumentKinds) : undefined;
           const sampling = requestSampling(this.decoding, request.sampling);
           const generated = await this.generateTurn(this.sequences[position]!, rendered[index]!.tokenIds, random, constraint, sampling);
           const message = parseAssistantOutput(generated.tokens, rendered[index]!.slotMap, { tokenizer: this.tokenizer, callIdPrefix: `call_${turn}_` });

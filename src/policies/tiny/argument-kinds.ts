@@ -114,16 +114,24 @@ export function slotKinds(values: readonly (string | undefined)[], entities: rea
 export function readArgumentKinds(directory: string): ArgumentKinds {
   const file = path.join(directory, argumentKindsFile);
   if (!existsSync(file)) return {};
+  return parseArgumentKinds(readFileSync(file, 'utf8'), file);
+}
+
+/**
+ * Argument kinds from their JSON text (a checkpoint's file, or the metadata a GGUF export carries);
+ * throws one line naming `origin` and the first bad field.
+ */
+export function parseArgumentKinds(text: string, origin: string): ArgumentKinds {
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
+    value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
+    throw new Error(`${origin}: not valid JSON (${(error as Error).message})`);
   }
   const parsed = argumentKindsSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new Error(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`${origin}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   return parsed.data;
 }
