@@ -303,4 +303,25 @@ describe.skipIf(unavailable !== undefined || !existsSync(path.join(baseCheckpoin
       await pair.release();
     }
   });
+
+  it('plays the same episodes as the tiny policy in `fate eval`, many rows a call, argument kinds and all', async () => {
+    const ggufPath = path.join(mkdtempSync(path.join(tmpdir(), 'fate-base-gguf-')), 'base.gguf');
+    await exportGguf(baseCheckpoint, ggufPath);
+    const trajectories = async (policy: string): Promise<string[]> => {
+      const runs = mkdtempSync(path.join(tmpdir(), 'fate-base-eval-'));
+      const result = await runCli(['eval', '--policy', policy, '--suite', 'injection', '--split', 'test', '--limit', '40', '--json', '--runs', runs]);
+      expect(result.code).toBe(0);
+      const [run] = readdirSync(runs);
+      return readFileSync(path.join(runs, run!, 'trajectories.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.stringify((JSON.parse(line) as { messages: unknown }).messages));
+    };
+    const tiny = await trajectories('tiny');
+    const llama = await trajectories(`llamacpp:${ggufPath}`);
+    expect(tiny).toHaveLength(40);
+    // Every episode, every turn, token for token: 40 episodes advance together, five llama.cpp
+    // sequences' worth of rows per call, each sequence reused across episodes.
+    expect(llama.filter((episode, index) => episode !== tiny[index])).toEqual([]);
+  }, 300_000);
 });

@@ -102,22 +102,24 @@ export class LlamaCppPolicy implements Policy {
 
   async generate(requests: readonly PolicyRequest[]): Promise<PolicyResponse[]> {
     const { rendered, runnable, responses } = promptsWithinContext(requests, this.tokenizer, this.contextLength - this.decoding.maxNewTokens);
+    // One row at a time: node-llama-cpp 3.21.1 evaluating several sequences of a context together
+    // (concurrent `controlledEvaluate` calls) returned, now and then, next-token distributions
+    // that the same sequence evaluated alone does not give. Each episode keeps its own sequence
+    // (row position in the chunk), so its next turn still reuses the prefix it holds.
     for (let start = 0; start < runnable.length; start += this.sequences.length) {
       const chunk = runnable.slice(start, start + this.sequences.length);
-      await Promise.all(
-        chunk.map(async (index, position) => {
-          const request = requests[index]!;
-          const turn = request.messages.filter((message) => message.role === 'assistant').length;
-          // The tiny policy's stream for this episode and turn.
-          const random = new SeededRandom(hashString(`${this.decoding.seed}:${request.episodeId}:${turn}`));
-          const constraint =
-            this.decoding.grammar === 'tool-calls' ? new GrammarConstraint(this.tokenizer, loadTinyChatTemplate(), request, rendered[index]!.slotMap.values, this.argumentKinds) : undefined;
-          const sampling = requestSampling(this.decoding, request.sampling);
-          const generated = await this.generateTurn(this.sequences[position]!, rendered[index]!.tokenIds, random, constraint, sampling);
-          const message = parseAssistantOutput(generated.tokens, rendered[index]!.slotMap, { tokenizer: this.tokenizer, callIdPrefix: `call_${turn}_` });
-          responses[index] = { message, tokenIds: generated.tokens, logProbs: generated.logProbabilities };
-        }),
-      );
+      for (const [position, index] of chunk.entries()) {
+        const request = requests[index]!;
+        const turn = request.messages.filter((message) => message.role === 'assistant').length;
+        // The tiny policy's stream for this episode and turn.
+        const random = new SeededRandom(hashString(`${this.decoding.seed}:${request.episodeId}:${turn}`));
+        const constraint =
+          this.decoding.grammar === 'tool-calls' ? new GrammarConstraint(this.tokenizer, loadTinyChatTemplate(), request, rendered[index]!.slotMap.values, this.argumentKinds) : undefined;
+        const sampling = requestSampling(this.decoding, request.sampling);
+        const generated = await this.generateTurn(this.sequences[position]!, rendered[index]!.tokenIds, random, constraint, sampling);
+        const message = parseAssistantOutput(generated.tokens, rendered[index]!.slotMap, { tokenizer: this.tokenizer, callIdPrefix: `call_${turn}_` });
+        responses[index] = { message, tokenIds: generated.tokens, logProbs: generated.logProbabilities };
+      }
     }
     return responses;
   }
