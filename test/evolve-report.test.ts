@@ -55,13 +55,15 @@ describe('renderEvolveReport', () => {
   it('puts the base row first and every method after it, with the values and intervals of the summary', () => {
     const table = element(html, '<table id="metrics"', 'table');
     expect(all(table, /<tr [^>]*data-method="([^"]+)"/g).map((match) => match[1])).toEqual(['base', ...summary.results.map((result) => result.method)]);
-    expect(count(table, /<th scope="col" data-metric=/g)).toBe(10);
+    expect(count(table, /<th scope="col" data-metric=/g)).toBe(11);
+    expect(table).toContain('<th scope="col" data-metric="asr-when-seen"');
     const fate = summary.results.find((result) => result.method === 'fate')!;
     const fateRow = element(table, '<tr data-method="fate"', 'tr');
     expect(fateRow).toContain('data-split="test"');
     const asr = fate.test!.suites.injection!.asr;
     expect(fateRow).toContain(`data-metric="asr" data-value="${asr.value}">${asr.value.toFixed(3)}<span class="ci">[${asr.ci95[0].toFixed(3)}, ${asr.ci95[1].toFixed(3)}]</span><span class="n">n=${asr.n}</span>`);
     expect(fateRow).toContain(`data-metric="hypervolume" data-value="${fate.hypervolume}"`);
+    expect(fateRow).toContain(`data-metric="asr-when-seen" data-value="${fate.test!.suites.injection!.asrWhenSeen!.value}"`);
     // Without a test evaluation the row falls back to the last round on dev.
     const refusal = summary.results.find((result) => result.method === 'refusal-sft')!;
     const refusalRow = element(table, '<tr data-method="refusal-sft"', 'tr');

@@ -190,7 +190,7 @@ describe('report.html in headless Chromium', () => {
     expect(metrics.rows.map((row) => row.method)).toEqual(['base', ...summary.results.map((result) => result.method)]);
     for (const row of metrics.rows) {
       expect(row.height).toBeGreaterThan(20);
-      expect(row.cells).toBe(12);
+      expect(row.cells).toBe(13);
     }
     const training = measured.tables['training']!;
     expect(training.rows).toHaveLength(summary.results.length * summary.rounds);
