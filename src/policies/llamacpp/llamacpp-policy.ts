@@ -31,8 +31,8 @@ interface GeneratedTurn {
  * on the host with the evaluation decoding (or a request's own sampling, as the tiny policy takes
  * it) and the same per-episode, per-turn seeded streams as the tiny policy (so equal logits give
  * equal samples); the output is parsed with the same
- * parser. Each row of a batch has its own llama.cpp sequence, evaluated together, and keeps the
- * cached prefix it shares with its next prompt.
+ * parser. Each row of a batch has its own llama.cpp sequence, which keeps the cached prefix it
+ * shares with its next prompt; rows are evaluated one after another.
  */
 export class LlamaCppPolicy implements Policy {
   private constructor(
@@ -104,8 +104,8 @@ export class LlamaCppPolicy implements Policy {
     const { rendered, runnable, responses } = promptsWithinContext(requests, this.tokenizer, this.contextLength - this.decoding.maxNewTokens);
     // One row at a time: node-llama-cpp 3.21.1 evaluating several sequences of a context together
     // (concurrent `controlledEvaluate` calls) returned, now and then, next-token distributions
-    // that the same sequence evaluated alone does not give. Each episode keeps its own sequence
-    // (row position in the chunk), so its next turn still reuses the prefix it holds.
+    // that the same sequence evaluated alone does not give. A row's sequence still keeps the
+    // prefix it shares with the row's next prompt (the same episode's next turn, as a rule).
     for (let start = 0; start < runnable.length; start += this.sequences.length) {
       const chunk = runnable.slice(start, start + this.sequences.length);
       for (const [position, index] of chunk.entries()) {
