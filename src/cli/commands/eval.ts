@@ -1,9 +1,12 @@
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Command, Option } from 'commander';
+import { evaluateInWorkers } from '../../eval/evaluate-in-workers.js';
 import { evaluatePolicy } from '../../eval/evaluate.js';
+import { evalTasks, type EvalTaskSelection } from '../../eval/eval-tasks.js';
 import { suiteMetrics } from '../../eval/metrics.js';
-import { generateTasks, type SuiteSelection } from '../../suites/generate.js';
+import type { SuiteSelection } from '../../suites/generate.js';
 import type { Split } from '../../suites/split.js';
 import { newRunId, RunStore } from '../../store/run-store.js';
 import { trajectoryToJsonLine } from '../../trajectory/jsonl.js';
@@ -12,7 +15,7 @@ import { metricsTable } from '../metrics-table.js';
 import { startProgress } from '../progress.js';
 import { policyFromSpec } from '../policy-from-spec.js';
 import { UserError } from '../user-error.js';
-import { parseNonNegativeInteger } from './parse-integer.js';
+import { parseNonNegativeInteger, parseWorkerCount } from './parse-integer.js';
 
 interface EvalOptions {
   policy: string;
@@ -24,6 +27,7 @@ interface EvalOptions {
   config?: string;
   runs?: string;
   batchSize?: number;
+  workers?: number;
 }
 
 /** `fate eval`: roll a policy out on a suite split, score, store and summarise. */
@@ -36,6 +40,11 @@ export function evalCommand(): Command {
     .option('--limit <n>', 'run at most n tasks (spread over the suite)', parseNonNegativeInteger)
     .option('--seed <s>', 'seed of task generation (default 0, or the config file seed)', parseNonNegativeInteger)
     .option('--batch-size <n>', 'episodes advanced together per policy call', parseNonNegativeInteger)
+    .option(
+      '--workers <n>',
+      'worker processes rolling episodes out side by side, each with its own copy of the policy (default: 2 for the embedded policy, which computes on one core per process, or 1 on a one-core machine; 1 for other policies); the episodes are the same whatever the count',
+      parseWorkerCount,
+    )
     .option('--runs <dir>', 'folder for run folders (default ./runs)')
     .option('--config <file>', 'config file (default ./fate.config.json when present)')
     .option('--json', 'print the summary as JSON on stdout')
@@ -44,17 +53,18 @@ export function evalCommand(): Command {
     });
 }
 
-function spread<T>(items: readonly T[], limit: number | undefined): T[] {
-  if (limit === undefined || limit >= items.length) return items.slice();
-  const stride = items.length / limit;
-  return Array.from({ length: limit }, (_unused, index) => items[Math.floor(index * stride)] as T);
+/** Worker processes when `--workers` is not given: the embedded policy gets up to two (one core each), other policies one. */
+export function defaultEvalWorkers(policySpec: string): number {
+  return policySpec === 'tiny' || policySpec.startsWith('tiny:') ? Math.min(2, availableParallelism()) : 1;
 }
 
 async function runEval(options: EvalOptions): Promise<void> {
   const config = loadConfig(options.config);
   const policy = await policyFromSpec(options.policy);
   const seed = options.seed ?? config.seed ?? 0;
-  const tasks = spread(generateTasks({ suite: options.suite, split: options.split, seed, sizes: config.suites ?? {} }), options.limit);
+  const selection: EvalTaskSelection = { suite: options.suite, split: options.split, seed, sizes: config.suites ?? {}, ...(options.limit !== undefined ? { limit: options.limit } : {}) };
+  const tasks = evalTasks(selection);
+  const workers = Math.min(options.workers ?? defaultEvalWorkers(options.policy), tasks.length);
   if (tasks.length === 0) throw new UserError('no tasks to run (check --limit)');
   const runsDirectory = path.resolve(options.runs ?? config.runsDirectory ?? 'runs');
   const store = RunStore.create(runsDirectory, newRunId(`eval-${options.policy}-${options.split}`), 'eval', { ...options, seed });
@@ -68,10 +78,12 @@ async function runEval(options: EvalOptions): Promise<void> {
   try {
     store.addTasks(tasks);
     const progress = startProgress(`eval ${options.policy} on ${options.suite}/${options.split}`, tasks.length);
-    const evaluated = await evaluatePolicy(policy, tasks, {
-      batchSize: options.batchSize ?? config.eval?.batchSize ?? 64,
-      onEpisodeDone: (finished) => progress.update(finished),
-    });
+    const batchSize = options.batchSize ?? config.eval?.batchSize ?? 64;
+    const onEpisodeDone = (finished: number): void => progress.update(finished);
+    const evaluated =
+      workers > 1
+        ? await evaluateInWorkers({ policySpec: options.policy, selection, tasks, workers, batchSize, onEpisodeDone })
+        : await evaluatePolicy(policy, tasks, { batchSize, onEpisodeDone });
     progress.stop();
     store.addEpisodes(
       evaluated.map((item) => ({

@@ -14,6 +14,7 @@ import { newRunId } from '../../store/run-store.js';
 import { loadConfig } from '../config.js';
 import { startProgressBoard } from '../progress-board.js';
 import { UserError } from '../user-error.js';
+import { parseWorkerCount } from './parse-integer.js';
 
 interface EvolveCommandOptions {
   preset: EvolvePresetName;
@@ -37,12 +38,6 @@ function parseMethods(value: string): EvolveMethod[] {
     if (!methods.includes(parsed.data)) methods.push(parsed.data);
   }
   return methods;
-}
-
-function parseWorkers(value: string): number {
-  const workers = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new InvalidArgumentError(`expected an integer from 1 to 64, got "${value}"`);
-  return workers;
 }
 
 function parseRounds(value: string): number {
@@ -72,7 +67,7 @@ export function evolveCommand(): Command {
     .option('--config <file>', 'config file whose "evolve" section changes fields of the preset, e.g. {"evolve": {"supervised": {"steps": 6}}} (default ./fate.config.json when present)')
     .option('--runs <dir>', 'folder of run folders (default ./runs)')
     .option('--json', 'print the summary as JSON on stdout')
-    .option('--workers <n>', 'most worker processes at once (the embedded model uses one core per process; 1 runs everything in this process)', parseWorkers, Math.min(2, availableParallelism()))
+    .option('--workers <n>', 'most worker processes at once (the embedded model uses one core per process; 1 runs everything in this process)', parseWorkerCount, Math.min(2, availableParallelism()))
     .action(async (options: EvolveCommandOptions) => {
       await runEvolveCommand(options);
     });

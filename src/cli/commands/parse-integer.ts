@@ -18,3 +18,10 @@ export function parsePositiveInteger(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
   return Number(value);
 }
+
+/** Commander parser for a count of worker processes: an integer from 1 to 64. */
+export function parseWorkerCount(value: string): number {
+  const workers = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new InvalidArgumentError(`expected an integer from 1 to 64, got "${value}"`);
+  return workers;
+}

@@ -1,0 +1,30 @@
+import type { Trajectory } from '../trajectory/trajectory.js';
+import type { Verdict } from '../verifiers/score.js';
+import type { EvalTaskSelection } from './eval-tasks.js';
+
+/** The one message an eval worker process receives (once it is ready): what to roll out. */
+export interface EvalWorkerRequest {
+  /** The policy spec, as `fate eval --policy` takes it. */
+  policySpec: string;
+  selection: EvalTaskSelection;
+  /** This worker runs the tasks whose index i has i mod `count` = `index`. */
+  shard: { index: number; count: number };
+  /** Episodes advanced together per policy call. */
+  batchSize: number;
+}
+
+/** One scored episode, by its task's index in the selection. */
+export interface EvalWorkerEpisode {
+  index: number;
+  trajectory: Trajectory;
+  before: unknown;
+  after: unknown;
+  verdict: Verdict;
+}
+
+/** What an eval worker process sends: ready (then it gets its request), each episode as it ends, then done or failed. */
+export type EvalWorkerMessage =
+  | { type: 'ready' }
+  | { type: 'episode'; episode: EvalWorkerEpisode }
+  | { type: 'done' }
+  | { type: 'failed'; name: string; message: string };

@@ -1,0 +1,52 @@
+/**
+ * Entry module of an eval worker process (forked by {@link evaluateInWorkers}): says it is ready,
+ * then rolls its share of the selection's tasks out with its own copy of the policy, scores each
+ * episode and sends it as soon as it ends, then says `done`. When it fails it sends the error and
+ * exits with 1; it exits when the parent goes away.
+ */
+import { createPolicy } from '../policies/registry.js';
+import type { Task } from '../suites/task.js';
+import { evaluatePolicy } from './evaluate.js';
+import { evalTasks } from './eval-tasks.js';
+import type { EvalWorkerMessage, EvalWorkerRequest } from './eval-worker-protocol.js';
+
+function send(message: EvalWorkerMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.connected) return resolve();
+    process.send!(message, undefined, {}, () => resolve());
+  });
+}
+
+async function run(request: EvalWorkerRequest): Promise<void> {
+  try {
+    const indexOf = new Map<Task, number>();
+    const tasks = evalTasks(request.selection).filter((task, index) => {
+      if (index % request.shard.count !== request.shard.index) return false;
+      indexOf.set(task, index);
+      return true;
+    });
+    const policy = await createPolicy(request.policySpec);
+    const sent: Promise<void>[] = [];
+    await evaluatePolicy(policy, tasks, {
+      batchSize: request.batchSize,
+      onEpisodeScored: (item) => {
+        sent.push(send({ type: 'episode', episode: { index: indexOf.get(item.task)!, trajectory: item.episode.trajectory, before: item.episode.before, after: item.episode.after, verdict: item.verdict } }));
+      },
+    });
+    await Promise.all(sent);
+    await send({ type: 'done' });
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    await send({ type: 'failed', name: failure.name, message: failure.message.split('\n')[0] ?? '' });
+    process.exit(1);
+  }
+  process.exit(0);
+}
+
+if (!process.send) {
+  process.stderr.write('eval-worker: this module runs as a worker process forked by fate eval, not on its own\n');
+  process.exit(2);
+}
+process.on('disconnect', () => process.exit(1));
+process.once('message', (request: EvalWorkerRequest) => void run(request));
+void send({ type: 'ready' });
