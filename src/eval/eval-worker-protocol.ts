@@ -7,8 +7,8 @@ export interface EvalWorkerRequest {
   /** The policy spec, as `fate eval --policy` takes it. */
   policySpec: string;
   selection: EvalTaskSelection;
-  /** This worker runs the tasks whose index i has i mod `count` = `index`. */
-  shard: { index: number; count: number };
+  /** The indices, in the selection's task list, of the tasks this worker runs. */
+  indices: number[];
   /** Episodes advanced together per policy call. */
   batchSize: number;
 }

@@ -19,11 +19,13 @@ function send(message: EvalWorkerMessage): Promise<void> {
 
 async function run(request: EvalWorkerRequest): Promise<void> {
   try {
+    const all = evalTasks(request.selection);
     const indexOf = new Map<Task, number>();
-    const tasks = evalTasks(request.selection).filter((task, index) => {
-      if (index % request.shard.count !== request.shard.index) return false;
+    const tasks = request.indices.map((index) => {
+      const task = all[index];
+      if (task === undefined) throw new Error(`task index ${index} is outside the selection (${all.length} tasks)`);
       indexOf.set(task, index);
-      return true;
+      return task;
     });
     const policy = await createPolicy(request.policySpec);
     const sent: Promise<void>[] = [];

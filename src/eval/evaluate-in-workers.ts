@@ -12,27 +12,34 @@ export interface EvaluateInWorkersOptions {
   selection: EvalTaskSelection;
   /** The selection's tasks, as {@link evalTasks} gives them (the workers generate the same list). */
   tasks: readonly Task[];
-  /** Worker processes (at most one per task). */
+  /** The indices of the tasks to run (default: every task). */
+  indices?: readonly number[];
+  /** Worker processes (at most one per task run). */
   workers: number;
   /** Episodes advanced together per policy call, in each worker. */
   batchSize: number;
   /** Called after each finished episode with the number finished so far. */
   onEpisodeDone?: (finished: number) => void;
+  /** Called with each episode and its verdict as soon as it comes back. */
+  onEpisodeScored?: (episode: EvaluatedEpisode) => void;
 }
 
 /**
- * Rolls a policy out on the selection's tasks in several worker processes side by side (task i
- * goes to worker i mod `workers`) and scores each episode there; resolves with the episodes in
- * task order, as {@link evaluatePolicy} does in one process. The embedded policy computes on one
+ * Rolls a policy out on the selection's tasks (or those of `indices`) in several worker processes
+ * side by side (the j-th task run goes to worker j mod `workers`) and scores each episode there;
+ * resolves with the episodes in the order of the tasks run, as {@link evaluatePolicy} does in one
+ * process. The embedded policy computes on one
  * core per process, so on a machine with several cores this divides the wall time; a policy's
  * episodes depend only on the policy, the task and its seed, not on which episodes run beside
  * them, so the result is the same. When a worker fails, the others are killed and the promise
  * rejects with its one-line error.
  */
 export function evaluateInWorkers(options: EvaluateInWorkersOptions): Promise<EvaluatedEpisode[]> {
-  const count = Math.max(1, Math.min(options.workers, options.tasks.length));
+  const indices = options.indices ?? options.tasks.map((_task, index) => index);
+  const position = new Map(indices.map((taskIndex, order) => [taskIndex, order]));
+  const count = Math.max(1, Math.min(options.workers, indices.length));
   const launch = workerLaunch(import.meta.url, 'eval-worker');
-  const results: (EvaluatedEpisode | undefined)[] = new Array(options.tasks.length);
+  const results: (EvaluatedEpisode | undefined)[] = new Array(indices.length);
   const children: ChildProcess[] = [];
   let finished = 0;
   let failure: Error | null = null;
@@ -50,7 +57,7 @@ export function evaluateInWorkers(options: EvaluateInWorkersOptions): Promise<Ev
       process.removeListener('exit', killAll);
       if (failure) return reject(failure);
       const missing = results.findIndex((item) => item === undefined);
-      if (missing >= 0) return reject(new Error(`eval workers: no episode came back for task ${options.tasks[missing]!.id}`));
+      if (missing >= 0) return reject(new Error(`eval workers: no episode came back for task ${options.tasks[indices[missing]!]!.id}`));
       resolve(results as EvaluatedEpisode[]);
     };
     const fail = (error: Error): void => {
@@ -70,19 +77,31 @@ export function evaluateInWorkers(options: EvaluateInWorkersOptions): Promise<Ev
       };
       child.stdout?.on('data', keep);
       child.stderr?.on('data', keep);
-      const request: EvalWorkerRequest = { policySpec: options.policySpec, selection: options.selection, shard: { index, count }, batchSize: options.batchSize };
+      const request: EvalWorkerRequest = {
+        policySpec: options.policySpec,
+        selection: options.selection,
+        indices: indices.filter((_taskIndex, order) => order % count === index),
+        batchSize: options.batchSize,
+      };
       child.on('message', (message: EvalWorkerMessage) => {
         if (message.type === 'ready') child.send(request);
         else if (message.type === 'episode') {
           const { index: taskIndex, trajectory, before, after, verdict } = message.episode;
           const task = options.tasks[taskIndex];
-          if (task === undefined || task.id !== trajectory.taskId) {
-            fail(new Error(`eval worker ${number}: an episode for task index ${taskIndex} that this selection does not have`));
+          const order = position.get(taskIndex);
+          if (task === undefined || order === undefined || task.id !== trajectory.taskId) {
+            fail(new Error(`eval worker ${number}: an episode for task index ${taskIndex}, which it was not asked to run`));
             return;
           }
-          results[taskIndex] = { task, verdict, episode: { task, trajectory, before, after } };
+          const item: EvaluatedEpisode = { task, verdict, episode: { task, trajectory, before, after } };
+          results[order] = item;
           finished += 1;
-          options.onEpisodeDone?.(finished);
+          try {
+            options.onEpisodeScored?.(item);
+            options.onEpisodeDone?.(finished);
+          } catch (error) {
+            fail(error instanceof Error ? error : new Error(String(error)));
+          }
         } else if (message.type === 'done') done = true;
         else reported = message.message;
       });

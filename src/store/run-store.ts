@@ -486,6 +486,11 @@ export class RunStore {
     this.database.prepare("UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ?").run(new Date().toISOString(), reason, this.runId);
   }
 
+  /** Marks a run that stopped (failed or interrupted) as running again, for a command that continues it. */
+  reopen(): void {
+    this.database.prepare("UPDATE runs SET status = 'running', finished_at = NULL, error = NULL WHERE id = ?").run(this.runId);
+  }
+
   /** The run's status. */
   status(): string {
     const row = this.database.prepare('SELECT status FROM runs WHERE id = ?').get(this.runId) as { status: string } | undefined;
