@@ -4,18 +4,14 @@
  * episode and sends it as soon as it ends, then says `done`. When it fails it sends the error and
  * exits with 1; it exits when the parent goes away.
  */
+import { sendToParent, startWorker } from '../nn/process/worker-channel.js';
 import { createPolicy } from '../policies/registry.js';
 import type { Task } from '../suites/task.js';
 import { evaluatePolicy } from './evaluate.js';
 import { evalTasks } from './eval-tasks.js';
 import type { EvalWorkerMessage, EvalWorkerRequest } from './eval-worker-protocol.js';
 
-function send(message: EvalWorkerMessage): Promise<void> {
-  return new Promise((resolve) => {
-    if (!process.connected) return resolve();
-    process.send!(message, undefined, {}, () => resolve());
-  });
-}
+const send = (message: EvalWorkerMessage): Promise<void> => sendToParent(message);
 
 async function run(request: EvalWorkerRequest): Promise<void> {
   try {
@@ -45,10 +41,4 @@ async function run(request: EvalWorkerRequest): Promise<void> {
   process.exit(0);
 }
 
-if (!process.send) {
-  process.stderr.write('eval-worker: this module runs as a worker process forked by fate eval, not on its own\n');
-  process.exit(2);
-}
-process.on('disconnect', () => process.exit(1));
-process.once('message', (request: EvalWorkerRequest) => void run(request));
-void send({ type: 'ready' });
+startWorker<EvalWorkerRequest>('eval-worker', 'fate eval', (request) => void run(request));

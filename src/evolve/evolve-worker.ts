@@ -6,17 +6,13 @@
  * for the next job. When a job fails it sends the error and exits with 1. It exits when the
  * parent goes away or stops it.
  */
+import { sendToParent, startWorker } from '../nn/process/worker-channel.js';
 import { EvolveJobRunner } from './evolve-job-runner.js';
 import type { EvolveWorkerMessage, EvolveWorkerRequest } from './evolve-worker-protocol.js';
 import { PhaseLedger } from './phase-ledger.js';
 
 /** Sends a message to the parent; resolves once it is handed to the channel. */
-function send(message: EvolveWorkerMessage): Promise<void> {
-  return new Promise((resolve) => {
-    if (!process.connected) return resolve();
-    process.send!(message, undefined, {}, () => resolve());
-  });
-}
+const send = (message: EvolveWorkerMessage): Promise<void> => sendToParent(message);
 
 async function runRequest(request: EvolveWorkerRequest): Promise<void> {
   try {
@@ -38,11 +34,4 @@ async function runRequest(request: EvolveWorkerRequest): Promise<void> {
   }
 }
 
-if (!process.send) {
-  process.stderr.write('evolve-worker: this module runs as a worker process forked by fate evolve, not on its own\n');
-  process.exit(2);
-}
-process.on('disconnect', () => process.exit(1));
-process.on('message', (request: EvolveWorkerRequest) => void runRequest(request));
-// Only now that it is listening: a message sent earlier could be lost.
-void send({ type: 'ready' });
+startWorker<EvolveWorkerRequest>('evolve-worker', 'fate evolve', (request) => void runRequest(request));
