@@ -6,7 +6,7 @@ import { createPolicy } from '../src/policies/registry.js';
 import { evaluateInWorkers } from '../src/eval/evaluate-in-workers.js';
 import { evaluatePolicy, type EvaluatedEpisode } from '../src/eval/evaluate.js';
 import { evalTasks, type EvalTaskSelection } from '../src/eval/eval-tasks.js';
-import { defaultEvalWorkers } from '../src/cli/commands/eval.js';
+import { defaultWorkerCount } from '../src/cli/default-workers.js';
 import { trajectoryFromJsonLine } from '../src/trajectory/jsonl.js';
 import type { Trajectory } from '../src/trajectory/trajectory.js';
 import { runCli } from './support/run-cli.js';
@@ -59,10 +59,10 @@ describe('evaluation in worker processes', () => {
   }, 300_000);
 
   it('defaults to two processes for the embedded policy only, and refuses a bad count in one line', async () => {
-    expect(defaultEvalWorkers('tiny')).toBeLessThanOrEqual(2);
-    expect(defaultEvalWorkers('tiny:models/base')).toBe(defaultEvalWorkers('tiny'));
-    expect(defaultEvalWorkers('scripted:oracle')).toBe(1);
-    expect(defaultEvalWorkers('llamacpp:base.gguf')).toBe(1);
+    expect(defaultWorkerCount('tiny')).toBeLessThanOrEqual(2);
+    expect(defaultWorkerCount('tiny:models/base')).toBe(defaultWorkerCount('tiny'));
+    expect(defaultWorkerCount('scripted:oracle')).toBe(1);
+    expect(defaultWorkerCount('llamacpp:base.gguf')).toBe(1);
     for (const bad of ['0', 'two', '65']) {
       const result = await runCli(['eval', '--policy', 'scripted:oracle', '--workers', bad]);
       expect(result.code).not.toBe(0);

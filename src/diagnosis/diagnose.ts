@@ -23,6 +23,8 @@ export interface DiagnoseOptions {
   batchSize?: number;
   /** Called after each batch with the number of records done. */
   onDone?: (done: number) => void;
+  /** Called after each batch with its outcomes. */
+  onOutcomes?: (outcomes: readonly DiagnosisOutcome[]) => void;
 }
 
 /** The policy request of a record: the diagnosis prompt as one user message, no tools, the record as the task handle. */
@@ -51,12 +53,14 @@ export async function diagnoseRecords(records: readonly DiagnosisRecord[], polic
       responses = [];
       failure = `policy failed: ${(error as Error).message}`;
     }
-    batch.forEach((record, index) => {
+    const batchOutcomes = batch.map((record, index): DiagnosisOutcome => {
       const response = failure === null ? responses[index] : undefined;
       const answer = response?.message.content ?? null;
       const error = failure ?? response?.error ?? null;
-      outcomes.push({ record, prompt: prompts[index] as string, answer, predicted: parseDiagnosisAnswer(answer), error });
+      return { record, prompt: prompts[index] as string, answer, predicted: parseDiagnosisAnswer(answer), error };
     });
+    outcomes.push(...batchOutcomes);
+    options.onOutcomes?.(batchOutcomes);
     options.onDone?.(outcomes.length);
   }
   return outcomes;

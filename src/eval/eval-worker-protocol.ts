@@ -13,7 +13,7 @@ export interface EvalWorkerRequest {
   batchSize: number;
 }
 
-/** One scored episode, by its task's index in the selection. */
+/** One scored episode, by its task's index in the selection: the item an eval worker sends as each episode ends. */
 export interface EvalWorkerEpisode {
   index: number;
   trajectory: Trajectory;
@@ -21,10 +21,3 @@ export interface EvalWorkerEpisode {
   after: unknown;
   verdict: Verdict;
 }
-
-/** What an eval worker process sends: ready (then it gets its request), each episode as it ends, then done or failed. */
-export type EvalWorkerMessage =
-  | { type: 'ready' }
-  | { type: 'episode'; episode: EvalWorkerEpisode }
-  | { type: 'done' }
-  | { type: 'failed'; name: string; message: string };

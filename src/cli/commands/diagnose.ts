@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { DiagnosisDataError } from '../../diagnosis/data-error.js';
+import { diagnoseInWorkers } from '../../diagnosis/diagnose-in-workers.js';
 import { diagnoseRecords } from '../../diagnosis/diagnose.js';
 import { diagnosisMetrics, diagnosisMetricsSchema } from '../../diagnosis/metrics.js';
 import { defaultDiagnosisPromptStyle, diagnosisPromptStyleSchema, type DiagnosisPromptStyle } from '../../diagnosis/prompt-template.js';
@@ -11,11 +12,12 @@ import { spreadEvenly } from '../../diagnosis/spread.js';
 import { buildDiagnosisSuite } from '../../diagnosis/suite.js';
 import { splitSchema, type Split } from '../../suites/split.js';
 import { loadConfig } from '../config.js';
+import { defaultWorkerCount } from '../default-workers.js';
 import { diagnosisTable } from '../diagnosis-table.js';
 import { startProgress, type Progress } from '../progress.js';
 import { policyFromSpec } from '../policy-from-spec.js';
 import { UserError } from '../user-error.js';
-import { parseNonNegativeInteger } from './parse-integer.js';
+import { parseNonNegativeInteger, parseWorkerCount } from './parse-integer.js';
 
 interface DiagnoseCommandOptions {
   policy: string;
@@ -26,6 +28,7 @@ interface DiagnoseCommandOptions {
   seed?: number;
   promptStyle?: DiagnosisPromptStyle;
   batchSize?: number;
+  workers?: number;
   config?: string;
   json?: boolean;
 }
@@ -57,6 +60,11 @@ export function diagnoseCommand(): Command {
     .option('--seed <s>', 'seed of the diagnosis suite (default 0, or the config file seed)', parseNonNegativeInteger)
     .addOption(new Option('--prompt-style <style>', 'diagnosis-prompt rendering (default: compact for tiny policies, plain otherwise)').choices(['plain', 'compact']))
     .option('--batch-size <n>', 'records sent to the policy per call', parseNonNegativeInteger)
+    .option(
+      '--workers <n>',
+      'worker processes diagnosing side by side, each with its own copy of the policy (default: 2 for the embedded policy, or 1 on a one-core machine; 1 for other policies); the outcomes are the same whatever the count',
+      parseWorkerCount,
+    )
     .option('--config <file>', 'config file (default ./fate.config.json when present)')
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (options: DiagnoseCommandOptions) => {
@@ -116,11 +124,13 @@ async function runDiagnose(options: DiagnoseCommandOptions): Promise<void> {
   }
   if (records.length === 0) throw new UserError('no records to diagnose (check --split and --limit)');
   const progress = startProgress(`diagnose with ${options.policy}`, records.length);
-  const outcomes = await diagnoseRecords(records, policy, {
-    style: promptStyle,
-    batchSize: options.batchSize ?? config.eval?.batchSize ?? 32,
-    onDone: (done) => progress.update(done),
-  });
+  const batchSize = options.batchSize ?? config.eval?.batchSize ?? 32;
+  const workers = Math.min(options.workers ?? defaultWorkerCount(options.policy), records.length);
+  const onDone = (done: number): void => progress.update(done);
+  const outcomes =
+    workers > 1
+      ? await diagnoseInWorkers({ policySpec: options.policy, records, style: promptStyle, batchSize, workers, onDone })
+      : await diagnoseRecords(records, policy, { style: promptStyle, batchSize, onDone });
   progress.stop();
   const summary: DiagnoseSummary = {
     policy: policy.name,

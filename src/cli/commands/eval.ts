@@ -1,5 +1,4 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
@@ -13,6 +12,7 @@ import type { Task } from '../../suites/task.js';
 import { newRunId, RunStore, type StoredEpisode } from '../../store/run-store.js';
 import { trajectoryToJsonLine } from '../../trajectory/jsonl.js';
 import { loadConfig } from '../config.js';
+import { defaultWorkerCount } from '../default-workers.js';
 import { metricsTable } from '../metrics-table.js';
 import { startProgress } from '../progress.js';
 import { policyFromSpec } from '../policy-from-spec.js';
@@ -75,11 +75,6 @@ export function evalCommand(): Command {
     .action(async (options: EvalOptions, command: Command) => {
       await runEval(options, command);
     });
-}
-
-/** Worker processes when `--workers` is not given: the embedded policy gets up to two (one core each), other policies one. */
-export function defaultEvalWorkers(policySpec: string): number {
-  return policySpec === 'tiny' || policySpec.startsWith('tiny:') ? Math.min(2, availableParallelism()) : 1;
 }
 
 /** Opens the eval run `--resume` names and checks it can be continued with the flags given. */
@@ -166,7 +161,7 @@ async function runEval(options: EvalOptions, command: Command): Promise<void> {
     const progress = startProgress(`eval ${settings.policy} on ${settings.suite}/${settings.split}`, tasks.length);
     progress.update(done.size);
     const batchSize = options.batchSize ?? settings.batchSize ?? config.eval?.batchSize ?? 64;
-    const workers = Math.min(options.workers ?? defaultEvalWorkers(settings.policy), remaining.length);
+    const workers = Math.min(options.workers ?? defaultWorkerCount(settings.policy), remaining.length);
     const onEpisodeDone = (finished: number): void => progress.update(done.size + finished);
     // Each episode is stored as soon as it is scored, so an interrupted run keeps what it did.
     const onEpisodeScored = (item: EvaluatedEpisode): void => store.addEpisodes([storedEpisode(item, policy.name)]);
