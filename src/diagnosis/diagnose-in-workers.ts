@@ -1,5 +1,5 @@
 import { workerLaunch } from '../nn/process/worker-launch.js';
-import { runInWorkers } from '../nn/process/worker-pool.js';
+import { roundRobinShares, runInWorkers } from '../nn/process/worker-pool.js';
 import type { ParsedDiagnosis } from './answer.js';
 import type { DiagnosisOutcome } from './diagnose.js';
 import type { DiagnosisPromptStyle } from './prompt-template.js';
@@ -44,18 +44,13 @@ export interface DiagnoseInWorkersOptions {
  * is seeded by the record, not by the records beside it, so the outcomes are the same.
  */
 export async function diagnoseInWorkers(options: DiagnoseInWorkersOptions): Promise<DiagnosisOutcome[]> {
-  const count = Math.max(1, Math.min(options.workers, options.records.length));
   const outcomes: (DiagnosisOutcome | undefined)[] = new Array(options.records.length);
   let done = 0;
+  const shares = roundRobinShares(options.records.map((record, index) => ({ index, record })), options.workers);
   await runInWorkers<DiagnoseWorkerRequest, DiagnoseWorkerOutcome>({
     launch: workerLaunch(import.meta.url, 'diagnose-worker'),
     label: 'diagnose worker',
-    requests: Array.from({ length: count }, (_unused, worker) => ({
-      policySpec: options.policySpec,
-      style: options.style,
-      batchSize: options.batchSize,
-      records: options.records.flatMap((record, index) => (index % count === worker ? [{ index, record }] : [])),
-    })),
+    requests: shares.map((records) => ({ policySpec: options.policySpec, style: options.style, batchSize: options.batchSize, records })),
     onItem: ({ index, prompt, answer, predicted, error }, worker) => {
       const record = options.records[index];
       if (record === undefined || outcomes[index] !== undefined) throw new Error(`diagnose worker ${worker}: an outcome for record ${index}, which it was not asked for`);

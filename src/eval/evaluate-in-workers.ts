@@ -1,5 +1,5 @@
 import { workerLaunch } from '../nn/process/worker-launch.js';
-import { runInWorkers } from '../nn/process/worker-pool.js';
+import { roundRobinShares, runInWorkers } from '../nn/process/worker-pool.js';
 import type { Task } from '../suites/task.js';
 import type { EvaluatedEpisode } from './evaluate.js';
 import type { EvalTaskSelection } from './eval-tasks.js';
@@ -36,18 +36,12 @@ export interface EvaluateInWorkersOptions {
 export async function evaluateInWorkers(options: EvaluateInWorkersOptions): Promise<EvaluatedEpisode[]> {
   const indices = options.indices ?? options.tasks.map((_task, index) => index);
   const position = new Map(indices.map((taskIndex, order) => [taskIndex, order]));
-  const count = Math.max(1, Math.min(options.workers, indices.length));
   const results: (EvaluatedEpisode | undefined)[] = new Array(indices.length);
   let finished = 0;
   await runInWorkers<EvalWorkerRequest, EvalWorkerEpisode>({
     launch: workerLaunch(import.meta.url, 'eval-worker'),
     label: 'eval worker',
-    requests: Array.from({ length: count }, (_unused, worker) => ({
-      policySpec: options.policySpec,
-      selection: options.selection,
-      indices: indices.filter((_taskIndex, order) => order % count === worker),
-      batchSize: options.batchSize,
-    })),
+    requests: roundRobinShares(indices, options.workers).map((share) => ({ policySpec: options.policySpec, selection: options.selection, indices: share, batchSize: options.batchSize })),
     onItem: ({ index: taskIndex, trajectory, before, after, verdict }, worker) => {
       const task = options.tasks[taskIndex];
       const order = position.get(taskIndex);

@@ -4,6 +4,15 @@ import type { WorkerLaunch } from './worker-launch.js';
 /** What a worker process of {@link runInWorkers} sends: ready (then it gets its request), its items as they are made, then done or failed. */
 export type PoolWorkerMessage<Item> = { type: 'ready' } | { type: 'item'; item: Item } | { type: 'done' } | { type: 'failed'; name: string; message: string };
 
+/**
+ * Shares `items` out among at most `workers` processes, round robin (item j to share j mod the
+ * count), never more shares than items and at least one.
+ */
+export function roundRobinShares<T>(items: readonly T[], workers: number): T[][] {
+  const count = Math.max(1, Math.min(workers, items.length));
+  return Array.from({ length: count }, (_unused, share) => items.filter((_item, index) => index % count === share));
+}
+
 /** What {@link runInWorkers} needs. */
 export interface RunInWorkersOptions<Request, Item> {
   /** The worker entry module and node's flags for it. */
