@@ -8,7 +8,7 @@ import type { Task } from '../suites/task.js';
 import { apportionBehaviours, assignDiagnosisBehaviours, diagnosisBehaviourMix } from './behaviour-mix.js';
 import { safeReason } from './gold-diagnosis.js';
 import { diagnosisRecordSchema, type DiagnosisRecord } from './record.js';
-import { spreadEvenly } from './spread.js';
+import { spreadEvenly } from '../suites/spread-evenly.js';
 import { buildDiagnosisSuite } from './suite.js';
 
 let records: DiagnosisRecord[] = [];

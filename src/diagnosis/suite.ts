@@ -7,7 +7,7 @@ import { verify } from '../verifiers/verify.js';
 import { assignDiagnosisBehaviours, diagnosisBehaviours, type DiagnosisBehaviourName } from './behaviour-mix.js';
 import { goldDiagnosis } from './gold-diagnosis.js';
 import type { DiagnosisRecord } from './record.js';
-import { spreadEvenly } from './spread.js';
+import { spreadEvenly } from '../suites/spread-evenly.js';
 
 /** Options of {@link buildDiagnosisSuite}. */
 export interface DiagnosisSuiteOptions {

@@ -1,4 +1,5 @@
 import { generateTasks, type SuiteSelection, type SuiteSizes } from '../suites/generate.js';
+import { spreadEvenly } from '../suites/spread-evenly.js';
 import type { Split } from '../suites/split.js';
 import type { Task } from '../suites/task.js';
 
@@ -19,11 +20,6 @@ export interface EvalTaskSelection {
  * each of them.
  */
 export function evalTasks(selection: EvalTaskSelection): Task[] {
-  return spread(generateTasks({ suite: selection.suite, split: selection.split, seed: selection.seed, sizes: selection.sizes }), selection.limit);
+  return spreadEvenly(generateTasks({ suite: selection.suite, split: selection.split, seed: selection.seed, sizes: selection.sizes }), selection.limit);
 }
 
-function spread<T>(items: readonly T[], limit: number | undefined): T[] {
-  if (limit === undefined || limit >= items.length) return items.slice();
-  const stride = items.length / limit;
-  return Array.from({ length: limit }, (_unused, index) => items[Math.floor(index * stride)] as T);
-}

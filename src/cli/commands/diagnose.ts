@@ -8,7 +8,7 @@ import { diagnosisMetrics, diagnosisMetricsSchema } from '../../diagnosis/metric
 import { defaultDiagnosisPromptStyle, diagnosisPromptStyleSchema, type DiagnosisPromptStyle } from '../../diagnosis/prompt-template.js';
 import { readDiagnosisData } from '../../diagnosis/read-diagnosis-data.js';
 import type { DiagnosisRecord } from '../../diagnosis/record.js';
-import { spreadEvenly } from '../../diagnosis/spread.js';
+import { spreadEvenly } from '../../suites/spread-evenly.js';
 import { buildDiagnosisSuite } from '../../diagnosis/suite.js';
 import { splitSchema, type Split } from '../../suites/split.js';
 import { loadConfig } from '../config.js';
