@@ -31,6 +31,10 @@ export const pretrainConfigSchema = z
         peakLearningRate: z.number().positive().default(2e-3),
         warmupSteps: z.number().int().nonnegative().default(100),
         weightDecay: z.number().min(0).default(0.01),
+        optimizer: z
+          .enum(['adamw', 'muon'])
+          .default('adamw')
+          .describe('`adamw` for every parameter, or `muon`: the hidden weight matrices take orthogonalised momentum updates (Newton–Schulz, scaled to AdamW\'s update size so the same learning rate applies) and the embedding and norm gains AdamW'),
         maximumGradientNorm: z.number().min(0).default(1),
         lengthBuckets: z.array(z.number().int().positive()).min(1).default([256, 384, 512, 768, 1024]),
         slotLossWeight: z

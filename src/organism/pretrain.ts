@@ -157,6 +157,7 @@ export async function pretrain(
   const trainer = await DataParallelTrainer.start(backend, modelConfig, initializeParameters(backend, modelConfig, training.seed), {
     schedule: { peak: training.peakLearningRate, warmupSteps: training.warmupSteps, totalSteps: training.steps },
     optimizer: { weightDecay: training.weightDecay },
+    optimizerAlgorithm: training.optimizer,
     maximumGradientNorm: training.maximumGradientNorm,
     lengthBuckets: training.lengthBuckets.filter((length) => length <= modelConfig.maxSequence),
     processes: training.processes,

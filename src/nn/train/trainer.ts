@@ -12,9 +12,13 @@ import type { HostOptimizerState } from '../checkpoint/optimizer-state.js';
 import { batchLoss, maskedNegativeLogLikelihood, type DeviceBatch, type Objective } from '../model/loss.js';
 import type { ModelConfig } from '../model/model-config.js';
 import type { ModelParameters } from '../model/parameters.js';
-import { biasCorrections, createAdamWState, createAdamWUpdate, type AdamWOptions, type AdamWState, type AdamWUpdate } from './adamw.js';
+import { biasCorrections, createAdamWState, createAdamWUpdate, type AdamWState, type AdamWUpdate } from './adamw.js';
+import { createMuonUpdate, type MuonOptions } from './muon.js';
 import { warmupCosineLearningRate, type LearningRateSchedule } from './learning-rate-schedule.js';
 import { padBatch, type PaddedBatch, type TrainingBatch } from './length-buckets.js';
+
+/** Which update rule the trainer applies. */
+export type OptimizerAlgorithm = 'adamw' | 'muon';
 
 /** A training batch with optional extra per-token float inputs for the objective. */
 export interface ObjectiveBatch extends TrainingBatch {
@@ -26,8 +30,10 @@ export interface ObjectiveBatch extends TrainingBatch {
 export interface TrainerOptions {
   /** Learning-rate schedule (warmup + cosine). */
   schedule: LearningRateSchedule;
-  /** AdamW hyper-parameters. */
-  optimizer?: AdamWOptions;
+  /** AdamW hyper-parameters (Muon's extras when `optimizerAlgorithm` is `muon`). */
+  optimizer?: MuonOptions;
+  /** `adamw` (default) for every parameter, or `muon` for the hidden matrices and AdamW for the rest. */
+  optimizerAlgorithm?: OptimizerAlgorithm;
   /** Clip the gradient's global norm to this; 0 disables; default 1. */
   maximumGradientNorm?: number;
   /** Allowed sequence lengths; each batch is padded to the smallest that fits. */
@@ -121,7 +127,7 @@ export class Trainer {
       for (const [name, gradient] of Object.entries(gradients)) next[name] = backend.add(sum[name]!, backend.multiply(gradient, weight));
       return next;
     });
-    this.#update = createAdamWUpdate(backend, options.optimizer);
+    this.#update = options.optimizerAlgorithm === 'muon' ? createMuonUpdate(backend, options.optimizer) : createAdamWUpdate(backend, options.optimizer);
   }
 
   /** Current parameters (owned by the trainer; valid until the next step). */
