@@ -32,7 +32,7 @@ export type PretrainEvent =
   | { kind: 'tokenizer-done'; vocabularySize: number; seconds: number }
   | { kind: 'sequences-done'; sequences: number; dropped: number; tokens: number; assistantTokens: number }
   | { kind: 'model'; parameters: number; config: ModelConfig }
-  | { kind: 'training'; steps: number; microBatches: number; tokensPerMicroBatch: number; processes: number; timeBudgetMinutes: number }
+  | { kind: 'training'; steps: number; optimizer: 'adamw' | 'muon'; microBatches: number; tokensPerMicroBatch: number; processes: number; timeBudgetMinutes: number }
   | {
       kind: 'step';
       step: number;
@@ -165,6 +165,7 @@ export async function pretrain(
   onEvent({
     kind: 'training',
     steps: training.steps,
+    optimizer: training.optimizer,
     microBatches: training.microBatchesPerStep,
     tokensPerMicroBatch: training.tokensPerMicroBatch,
     processes: training.processes,

@@ -73,7 +73,7 @@ export function pretrainCommand(): Command {
             break;
           case 'training':
             log(
-              `training: ${event.steps} steps of ${event.microBatches} micro-batch${event.microBatches === 1 ? '' : 'es'} × ${event.tokensPerMicroBatch} tokens, ${event.processes} process${event.processes === 1 ? ' (jax-js thread pool)' : 'es (data-parallel)'}, budget ${event.timeBudgetMinutes} min`,
+              `training: ${event.steps} ${event.optimizer === 'muon' ? 'Muon' : 'AdamW'} steps of ${event.microBatches} micro-batch${event.microBatches === 1 ? '' : 'es'} × ${event.tokensPerMicroBatch} tokens, ${event.processes} process${event.processes === 1 ? ' (jax-js thread pool)' : 'es (data-parallel)'}, budget ${event.timeBudgetMinutes} min`,
             );
             break;
           case 'step':
