@@ -8,7 +8,8 @@ import type { ScoredTrajectory } from '../../fate/failure.js';
 import { mineFailures } from '../../fate/failure-mining.js';
 import { defaultObjectiveThresholds, type ObjectiveThresholds } from '../../fate/objective-thresholds.js';
 import { replayBufferEntries } from '../../fate/replay-buffer.js';
-import { defaultCandidatesPerFailure, repairFailures } from '../../fate/repair-round.js';
+import { repairFailuresInWorkers } from '../../fate/repair-in-workers.js';
+import { defaultCandidatesPerFailure, repairFailures, type RepairAttempt } from '../../fate/repair-round.js';
 import { repairAttemptStatistics, type RepairSummary } from '../../fate/repair-summary.js';
 import type { RepairPromptStyle } from '../../fate/repair-template.js';
 import { defaultTieBreakName, tieBreakByName, tieBreakFunctions } from '../../fate/tie-break.js';
@@ -18,10 +19,11 @@ import { RunStore } from '../../store/run-store.js';
 import type { ControlScope } from '../../verifiers/control.js';
 import { objectiveNames, type ObjectiveName } from '../../verifiers/score.js';
 import { loadConfig } from '../config.js';
+import { defaultWorkerCount } from '../default-workers.js';
 import { startProgress } from '../progress.js';
 import { policyFromSpec } from '../policy-from-spec.js';
 import { UserError } from '../user-error.js';
-import { parseNonNegativeInteger } from './parse-integer.js';
+import { parseNonNegativeInteger, parseWorkerCount } from './parse-integer.js';
 
 interface RepairCommandOptions {
   run: string;
@@ -34,6 +36,7 @@ interface RepairCommandOptions {
   promptStyle?: RepairPromptStyle;
   controlScope: ControlScope;
   batchSize?: number;
+  workers?: number;
   sftRepairPrompt: boolean;
   sftOriginalPrompt: boolean;
   ktoDesirable: boolean;
@@ -93,6 +96,11 @@ export function repairCommand(): Command {
       new Option('--control-scope <scope>', 'how the control verifier scores candidates (use the scope the run was scored with)').choices(['offered-tools', 'task-writes']).default('offered-tools'),
     )
     .option('--batch-size <n>', 'episodes advanced together per policy call', parseNonNegativeInteger)
+    .option(
+      '--workers <n>',
+      'worker processes proposing repairs side by side, failure j in process j mod n, each with its own copy of the policy (default: 2 for the embedded policy, or 1 on a one-core machine; 1 for other policies)',
+      parseWorkerCount,
+    )
     .option('--no-sft-repair-prompt', 'leave the (repair prompt, repair) pairs out of sft.jsonl')
     .option('--no-sft-original-prompt', 'leave the (original request, repair) pairs out of sft.jsonl')
     .option('--no-kto-desirable', 'write only unrepaired failures (label false) to kto.jsonl, not the accepted repairs (label true)')
@@ -200,22 +208,32 @@ async function runRepair(options: RepairCommandOptions): Promise<void> {
     let added = 0;
     let duplicates = 0;
     const currentRound = round;
-    const attempts = await repairFailures(failures, policy, {
+    const onAttempts = (group: readonly RepairAttempt[]): void => {
+      store.addRepairAttempts(currentRound, group);
+      const result = store.addToReplayBuffer(replayBufferEntries(group, currentRound));
+      added += result.added;
+      duplicates += result.duplicates;
+    };
+    const repairOptions = {
       candidatesPerFailure: options.k,
       thresholds,
-      tieBreak,
       promptStyle,
       ...(options.temperature !== undefined ? { sampling: { temperature: options.temperature } } : {}),
       batchSize: options.batchSize ?? config.eval?.batchSize ?? 64,
       verifyOptions: { controlScope: options.controlScope },
-      onCandidateDone: (done) => progress.update(done),
-      onAttempts: (group) => {
-        store.addRepairAttempts(currentRound, group);
-        const result = store.addToReplayBuffer(replayBufferEntries(group, currentRound));
-        added += result.added;
-        duplicates += result.duplicates;
-      },
-    });
+    };
+    const workers = Math.min(options.workers ?? defaultWorkerCount(policySpec), failures.length);
+    const attempts =
+      workers > 1
+        ? await repairFailuresInWorkers({
+            policySpec,
+            failures,
+            workers,
+            options: { ...repairOptions, tieBreak: options.tieBreak },
+            onCandidateDone: (done) => progress.update(done),
+            onAttempts,
+          })
+        : await repairFailures(failures, policy, { ...repairOptions, tieBreak, onCandidateDone: (done) => progress.update(done), onAttempts });
     progress.stop();
     const buffer = store.replayBuffer();
     const unrepaired = store
