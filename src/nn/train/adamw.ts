@@ -55,12 +55,32 @@ export function createAdamWState(backend: TensorBackend, parameters: TensorRecor
 /** Compiled update: `(parameters, state, gradients, scalars) → [parameters, state, gradientNorm]`. */
 export type AdamWUpdate = CompiledFunction<[TensorRecord, AdamWState, TensorRecord, AdamWScalars], [TensorRecord, AdamWState, Tensor]>;
 
-/** Builds the compiled AdamW update (clipping included). */
-export function createAdamWUpdate(backend: TensorBackend, options: AdamWOptions = {}): AdamWUpdate {
+/**
+ * How one parameter moves in a step: `(name, parameter, clipped gradient, first moment, second
+ * moment, scalars) → [parameter, first moment, second moment]`.
+ */
+export type ParameterUpdate = (name: string, parameter: Tensor, gradient: Tensor, firstMoment: Tensor, secondMoment: Tensor, scalars: AdamWScalars) => [Tensor, Tensor, Tensor];
+
+/** AdamW's move of one parameter (weight decay on matrices only). */
+export function adamWParameterUpdate(backend: TensorBackend, options: AdamWOptions = {}): ParameterUpdate {
   const beta1 = options.beta1 ?? 0.9;
   const beta2 = options.beta2 ?? 0.95;
   const epsilon = options.epsilon ?? 1e-8;
   const weightDecay = options.weightDecay ?? 0.1;
+  return (_name, parameter, gradient, firstMoment, secondMoment, scalars) =>
+    backend.adamW(parameter, gradient, firstMoment, secondMoment, {
+      learningRate: scalars.learningRate,
+      firstMomentCorrection: scalars.firstMomentCorrection,
+      secondMomentCorrection: scalars.secondMomentCorrection,
+      beta1,
+      beta2,
+      epsilon,
+      weightDecay: parameter.shape.length >= 2 ? weightDecay : 0,
+    });
+}
+
+/** Builds a compiled update that scales and clips the gradient, then moves each parameter by `update`. */
+export function createClippedUpdate(backend: TensorBackend, update: ParameterUpdate): AdamWUpdate {
   return backend.compile((parameters: TensorRecord, state: AdamWState, gradients: TensorRecord, scalars: AdamWScalars) => {
     const scaled: TensorRecord = {};
     for (const [name, gradient] of Object.entries(gradients)) scaled[name] = backend.multiply(gradient, scalars.gradientScale);
@@ -68,21 +88,18 @@ export function createAdamWUpdate(backend: TensorBackend, options: AdamWOptions 
     const nextParameters: TensorRecord = {};
     const nextState: AdamWState = { firstMoment: {}, secondMoment: {} };
     for (const [name, parameter] of Object.entries(parameters)) {
-      const [updated, first, second] = backend.adamW(parameter, clipped[name]!, state.firstMoment[name]!, state.secondMoment[name]!, {
-        learningRate: scalars.learningRate,
-        firstMomentCorrection: scalars.firstMomentCorrection,
-        secondMomentCorrection: scalars.secondMomentCorrection,
-        beta1,
-        beta2,
-        epsilon,
-        weightDecay: parameter.shape.length >= 2 ? weightDecay : 0,
-      });
+      const [updated, first, second] = update(name, parameter, clipped[name]!, state.firstMoment[name]!, state.secondMoment[name]!, scalars);
       nextParameters[name] = updated;
       nextState.firstMoment[name] = first;
       nextState.secondMoment[name] = second;
     }
     return [nextParameters, nextState, norm];
   });
+}
+
+/** Builds the compiled AdamW update (clipping included). */
+export function createAdamWUpdate(backend: TensorBackend, options: AdamWOptions = {}): AdamWUpdate {
+  return createClippedUpdate(backend, adamWParameterUpdate(backend, options));
 }
 
 /** Bias-correction terms `1 − β^t` for optimizer step t (1-based). */

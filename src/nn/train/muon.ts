@@ -7,8 +7,7 @@
  * `firstMoment`, its `secondMoment` stays zero), so checkpoints and resumption do not change.
  */
 import type { Tensor, TensorBackend, TensorRecord } from '../backend/tensor-backend.js';
-import type { AdamWOptions, AdamWScalars, AdamWState, AdamWUpdate } from './adamw.js';
-import { clipByGlobalNorm } from './gradient-clipping.js';
+import { adamWParameterUpdate, createClippedUpdate, type AdamWOptions, type AdamWUpdate } from './adamw.js';
 
 /** Muon hyper-parameters (AdamW's apply to the parameters Muon does not take). */
 export interface MuonOptions extends AdamWOptions {
@@ -45,44 +44,17 @@ export function newtonSchulzOrthogonalize(backend: TensorBackend, matrix: Tensor
 
 /** Builds the compiled Muon + AdamW update (clipping included), a drop-in for AdamW's. */
 export function createMuonUpdate(backend: TensorBackend, options: MuonOptions = {}): AdamWUpdate {
-  const beta1 = options.beta1 ?? 0.9;
-  const beta2 = options.beta2 ?? 0.95;
-  const epsilon = options.epsilon ?? 1e-8;
   const weightDecay = options.weightDecay ?? 0.1;
   const momentum = options.momentum ?? 0.95;
   const steps = options.newtonSchulzSteps ?? 5;
-  return backend.compile((parameters: TensorRecord, state: AdamWState, gradients: TensorRecord, scalars: AdamWScalars) => {
-    const scaled: TensorRecord = {};
-    for (const [name, gradient] of Object.entries(gradients)) scaled[name] = backend.multiply(gradient, scalars.gradientScale);
-    const [clipped, norm] = clipByGlobalNorm(backend, scaled, scalars.maximumGradientNorm);
-    const nextParameters: TensorRecord = {};
-    const nextState: AdamWState = { firstMoment: {}, secondMoment: {} };
-    for (const [name, parameter] of Object.entries(parameters)) {
-      const gradient = clipped[name]!;
-      if (isMuonMatrix(name, parameter.shape)) {
-        const buffer = backend.add(backend.multiply(state.firstMoment[name]!, momentum), gradient);
-        const nesterov = backend.add(gradient, backend.multiply(buffer, momentum));
-        const [rows, columns] = parameter.shape as [number, number];
-        const direction = backend.multiply(newtonSchulzOrthogonalize(backend, nesterov, steps), 0.2 * Math.sqrt(Math.max(rows, columns)));
-        const decayed = weightDecay === 0 ? direction : backend.add(direction, backend.multiply(parameter, weightDecay));
-        nextParameters[name] = backend.subtract(parameter, backend.multiply(decayed, scalars.learningRate));
-        nextState.firstMoment[name] = buffer;
-        nextState.secondMoment[name] = backend.multiply(state.secondMoment[name]!, 1);
-        continue;
-      }
-      const [updated, first, second] = backend.adamW(parameter, gradient, state.firstMoment[name]!, state.secondMoment[name]!, {
-        learningRate: scalars.learningRate,
-        firstMomentCorrection: scalars.firstMomentCorrection,
-        secondMomentCorrection: scalars.secondMomentCorrection,
-        beta1,
-        beta2,
-        epsilon,
-        weightDecay: parameter.shape.length >= 2 ? weightDecay : 0,
-      });
-      nextParameters[name] = updated;
-      nextState.firstMoment[name] = first;
-      nextState.secondMoment[name] = second;
-    }
-    return [nextParameters, nextState, norm];
+  const adamW = adamWParameterUpdate(backend, options);
+  return createClippedUpdate(backend, (name, parameter, gradient, firstMoment, secondMoment, scalars) => {
+    if (!isMuonMatrix(name, parameter.shape)) return adamW(name, parameter, gradient, firstMoment, secondMoment, scalars);
+    const buffer = backend.add(backend.multiply(firstMoment, momentum), gradient);
+    const nesterov = backend.add(gradient, backend.multiply(buffer, momentum));
+    const [rows, columns] = parameter.shape as [number, number];
+    const direction = backend.multiply(newtonSchulzOrthogonalize(backend, nesterov, steps), 0.2 * Math.sqrt(Math.max(rows, columns)));
+    const decayed = weightDecay === 0 ? direction : backend.add(direction, backend.multiply(parameter, weightDecay));
+    return [backend.subtract(parameter, backend.multiply(decayed, scalars.learningRate)), buffer, backend.multiply(secondMoment, 1)];
   });
 }
