@@ -55,6 +55,7 @@ export function createMuonUpdate(backend: TensorBackend, options: MuonOptions = 
     const [rows, columns] = parameter.shape as [number, number];
     const direction = backend.multiply(newtonSchulzOrthogonalize(backend, nesterov, steps), 0.2 * Math.sqrt(Math.max(rows, columns)));
     const decayed = weightDecay === 0 ? direction : backend.add(direction, backend.multiply(parameter, weightDecay));
+    // The unused second moment is copied, not passed through: the trainer frees the old state after each update.
     return [backend.subtract(parameter, backend.multiply(decayed, scalars.learningRate)), buffer, backend.multiply(secondMoment, 1)];
   });
 }
