@@ -25,11 +25,34 @@ export const argumentKindsSchema = z.record(
   z.string(),
   z.object({
     kinds: z.array(entityKindSchema).min(1).optional().describe('Entity kinds its values had, when (almost) all were one whole entity; absent for free values'),
+    identifierShapes: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe(`Shapes of its identifier values (see identifierShape: a record id's leading word, such as "email" or "htl", or "*" for any other identifier); absent when it took no identifiers or was learned before shapes were kept`),
     share: z.number().min(0).max(1).describe('Share of its values that were one whole entity'),
     count: z.number().int().positive().describe('How many values were seen'),
   }),
 );
 export type ArgumentKinds = z.infer<typeof argumentKindsSchema>;
+
+/** Shape of an identifier that is not a record id (a handle, a confirmation code). */
+export const otherIdentifierShape = '*';
+
+/** The whole-value record-id test of a template, or `undefined` when it has no record-id pattern. */
+export function recordIdTest(template: TinyChatTemplate): RegExp | undefined {
+  return template.recordIdPattern ? new RegExp(`^(?:${template.recordIdPattern})$`, 'u') : undefined;
+}
+
+/**
+ * The shape of an identifier value: for a record id (`email-45`, `htl-lis-03`), its leading word
+ * (`email`, `htl`), which says what kind of record it names; {@link otherIdentifierShape} for
+ * anything else. A `fileId` argument learned with shape `file` then never takes `email-11`.
+ */
+export function identifierShape(value: string, recordId: RegExp | undefined): string {
+  if (!recordId?.test(value)) return otherIdentifierShape;
+  return value.slice(0, value.indexOf('-'));
+}
 
 /** A conversation to learn from: its messages and the episode's registered entities. */
 export interface KindSource {
@@ -58,8 +81,8 @@ export function learnArgumentKinds(
 ): ArgumentKinds {
   const minimumShare = options.minimumShare ?? 0.9;
   const minimumCount = options.minimumCount ?? 5;
-  const tallies = new Map<string, { count: number; whole: number; kinds: Set<EntityKind> }>();
-  const recordId = template.recordIdPattern ? new RegExp(`^(?:${template.recordIdPattern})$`, 'u') : undefined;
+  const tallies = new Map<string, { count: number; whole: number; kinds: Set<EntityKind>; shapes: Set<string> }>();
+  const recordId = recordIdTest(template);
   for (const source of sources) {
     const kindByValue = new Map<string, EntityKind>();
     for (const entity of source.entities) if (!kindByValue.has(entity.value)) kindByValue.set(entity.value, entity.kind);
@@ -75,7 +98,7 @@ export function learnArgumentKinds(
         if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) continue;
         for (const [parameter, value] of Object.entries(parsed as Record<string, unknown>)) {
           const key = `${call.function.name}.${parameter}`;
-          const tally = tallies.get(key) ?? { count: 0, whole: 0, kinds: new Set<EntityKind>() };
+          const tally = tallies.get(key) ?? { count: 0, whole: 0, kinds: new Set<EntityKind>(), shapes: new Set<string>() };
           tallies.set(key, tally);
           for (const leaf of leafValues(value)) {
             tally.count += 1;
@@ -83,6 +106,7 @@ export function learnArgumentKinds(
             if (kind === undefined) continue;
             tally.whole += 1;
             tally.kinds.add(kind);
+            if (kind === recordIdKind) tally.shapes.add(identifierShape(leaf, recordId));
           }
         }
       }
@@ -93,7 +117,8 @@ export function learnArgumentKinds(
     const share = tally.count === 0 ? 0 : tally.whole / tally.count;
     if (tally.count === 0) continue;
     const reference = tally.count >= minimumCount && share >= minimumShare;
-    result[key] = { ...(reference ? { kinds: [...tally.kinds].sort() } : {}), share: Math.round(share * 1000) / 1000, count: tally.count };
+    const shapes = reference && tally.shapes.size > 0 ? { identifierShapes: [...tally.shapes].sort() } : {};
+    result[key] = { ...(reference ? { kinds: [...tally.kinds].sort() } : {}), ...shapes, share: Math.round(share * 1000) / 1000, count: tally.count };
   }
   return result;
 }
@@ -108,6 +133,12 @@ export function slotKinds(values: readonly (string | undefined)[], entities: rea
     return segments.length === 1 && segments[0]!.kind === 'entity';
   };
   return values.map((value) => (value === undefined || value === null ? undefined : (kindByValue.get(value) ?? (isRecordId(value) ? recordIdKind : undefined))));
+}
+
+/** The {@link identifierShape} of each identifier slot value; `undefined` for other slots. */
+export function slotIdentifierShapes(values: readonly (string | undefined)[], kinds: readonly (EntityKind | undefined)[], template: TinyChatTemplate): (string | undefined)[] {
+  const recordId = recordIdTest(template);
+  return values.map((value, slot) => (value === undefined || value === null || kinds[slot] !== recordIdKind ? undefined : identifierShape(value, recordId)));
 }
 
 /** Reads a checkpoint's argument kinds; `{}` when the checkpoint has none. Throws a one-line error naming the file when it is malformed. */

@@ -9,7 +9,7 @@ import { generateTasks } from '../../suites/generate.js';
 import type { AssistantMessage, ChatMessage, OpenAiTool } from '../../trajectory/message.js';
 import { scriptedBehaviours } from '../scripted/behaviours.js';
 import { ScriptedPolicy } from '../scripted/scripted-policy.js';
-import { argumentKindsFile, learnArgumentKinds, readArgumentKinds, recordIdKind, writeArgumentKinds, type ArgumentKinds, type KindSource } from './argument-kinds.js';
+import { argumentKindsFile, identifierShape, learnArgumentKinds, readArgumentKinds, recordIdKind, recordIdTest, slotIdentifierShapes, writeArgumentKinds, type ArgumentKinds, type KindSource } from './argument-kinds.js';
 import { loadTinyChatTemplate, renderConversation, templateTokenIds } from './chat-template/index.js';
 import { GrammarConstraint } from './grammar-constraint.js';
 
@@ -127,6 +127,7 @@ describe('GrammarConstraint on oracle trajectories', () => {
     expect(writable.filter((turn) => turn.tokens[0] !== ids.named.toolCallStart).length).toBeGreaterThanOrEqual(10);
     expect(writable.length).toBeGreaterThan(turns.length / 2);
     expect(Object.values(argumentKinds).filter((entry) => entry.kinds !== undefined).length).toBeGreaterThanOrEqual(5);
+    expect(Object.values(argumentKinds).filter((entry) => entry.identifierShapes !== undefined).length).toBeGreaterThanOrEqual(2);
     for (const turn of turns) expect(turn.tokens.at(-1)).toBe(ids.named.endOfTurn);
   });
 
@@ -310,7 +311,26 @@ describe('learnArgumentKinds', () => {
       ],
       entities: [],
     }));
-    expect(learnArgumentKinds(records, template)).toEqual({ 'delete_emails.ids': { kinds: [recordIdKind], share: 1, count: 10 } });
+    expect(learnArgumentKinds(records, template)).toEqual({ 'delete_emails.ids': { kinds: [recordIdKind], identifierShapes: ['email'], share: 1, count: 10 } });
+  });
+
+  it('keeps the shapes of identifier values: a record id by its leading word, any other identifier as "*"', () => {
+    const handles: KindSource[] = Array.from({ length: 6 }, (_, index) => ({
+      messages: [
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'a', type: 'function', function: { name: 'share', arguments: JSON.stringify({ item: index % 2 === 0 ? `htl-lis-0${index}` : `file-${index}`, user: `@ann.lee${index}` }) } }],
+        },
+      ],
+      entities: [{ kind: recordIdKind, value: `@ann.lee${index}`, role: 'contact' }],
+    }));
+    const kinds = learnArgumentKinds(handles, template);
+    expect(kinds['share.item']).toEqual({ kinds: [recordIdKind], identifierShapes: ['file', 'htl'], share: 1, count: 6 });
+    expect(kinds['share.user']).toEqual({ kinds: [recordIdKind], identifierShapes: ['*'], share: 1, count: 6 });
+    const recordId = recordIdTest(template);
+    expect([identifierShape('email-45', recordId), identifierShape('htl-lis-03', recordId), identifierShape('HB-004812', recordId), identifierShape('@ann.lee', recordId)]).toEqual(['email', 'htl', '*', '*']);
+    expect(slotIdentifierShapes(['email-45', 'Ann', undefined, '@ann.lee'], [recordIdKind, 'person', undefined, recordIdKind], template)).toEqual(['email', undefined, undefined, '*']);
   });
 });
 

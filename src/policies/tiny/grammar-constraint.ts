@@ -1,6 +1,6 @@
 import type { Entity } from '../../envs/entity.js';
 import type { OpenAiTool } from '../../trajectory/message.js';
-import { slotKinds, type ArgumentKinds } from './argument-kinds.js';
+import { slotIdentifierShapes, slotKinds, type ArgumentKinds } from './argument-kinds.js';
 import { templateTokenIds, type TemplateTokenizer, type TinyChatTemplate } from './chat-template/index.js';
 import { callEndSymbol, callStartSymbol, endOfTurnSymbol, slotFacts, slotSymbol, ToolCallGrammar, type GrammarState, type SlotFacts } from './tool-call-grammar.js';
 
@@ -58,7 +58,8 @@ export class GrammarConstraint {
     argumentKinds: ArgumentKinds = {},
   ) {
     this.grammar = new ToolCallGrammar(request.tools, template.toolCall, argumentKinds);
-    this.slots = slotFacts(slotValues, slotKinds(slotValues, request.entities, template));
+    const kinds = slotKinds(slotValues, request.entities, template);
+    this.slots = slotFacts(slotValues, kinds, slotIdentifierShapes(slotValues, kinds, template));
     let symbols = symbolsByTokenizer.get(tokenizer);
     if (!symbols) symbolsByTokenizer.set(tokenizer, (symbols = tokenSymbols(tokenizer, template)));
     this.symbols = symbols;

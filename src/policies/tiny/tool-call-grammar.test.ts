@@ -361,6 +361,34 @@ describe('ToolCallGrammar: argument kinds', () => {
   });
 });
 
+describe('ToolCallGrammar: identifier shapes', () => {
+  const shareFile = tool('share_file', { fileId: { type: 'string' }, email: { type: 'string' } }, ['fileId', 'email']);
+  const shaped: ArgumentKinds = { 'share_file.fileId': { kinds: ['identifier'], identifierShapes: ['file'], share: 1, count: 10 } };
+  const values = ['email-11', 'file-12', '@ann.lee'];
+  const slots = slotFacts(values, ['identifier', 'identifier', 'identifier'], ['email', 'file', '*']);
+  const start: Piece[] = ['{"fileId":"'];
+
+  it('offers only identifier slots of the shapes the argument was learned with', () => {
+    const grammar = new ToolCallGrammar([shareFile], layout, shaped);
+    expect(feed(grammar, call('share_file', ...start, slotSymbol(1), '","email":"a@b.org"}'), slots)).toMatchObject({ accepted: true, accepts: true });
+    expect(feed(grammar, call('share_file', ...start, slotSymbol(0)), slots)).toMatchObject({ accepted: false, refused: `#${slotSymbol(0)}` });
+    expect(feed(grammar, call('share_file', ...start, slotSymbol(2)), slots)).toMatchObject({ accepted: false, refused: `#${slotSymbol(2)}` });
+  });
+
+  it('takes any identifier when the argument has no learned shapes (an older checkpoint) or the slots none', () => {
+    const unshaped = new ToolCallGrammar([shareFile], layout, { 'share_file.fileId': { kinds: ['identifier'], share: 1, count: 10 } });
+    expect(feed(unshaped, call('share_file', ...start, slotSymbol(0), '","email":"a@b.org"}'), slots)).toMatchObject({ accepted: true });
+    const grammar = new ToolCallGrammar([shareFile], layout, shaped);
+    expect(feed(grammar, call('share_file', ...start, slotSymbol(0), '","email":"a@b.org"}'), slotFacts(values, ['identifier', 'identifier', 'identifier']))).toMatchObject({ accepted: true });
+  });
+
+  it('leaves the value free when no slot in view has a learned shape', () => {
+    const grammar = new ToolCallGrammar([shareFile], layout, shaped);
+    const noFile = slotFacts(['email-11'], ['identifier'], ['email']);
+    expect(feed(grammar, call('share_file', ...start, 'file-3","email":"a@b.org"}'), noFile)).toMatchObject({ accepted: true });
+  });
+});
+
 describe('ToolCallGrammar: string patterns', () => {
   const url = '^https?:\\/\\/[^\\s/]+\\.[^\\s/]+\\S*$';
   const emailPattern = "^(?:[A-Za-z0-9_'+\\-]+\\.)*[A-Za-z0-9_'+\\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$";

@@ -42,7 +42,7 @@ type ValueType =
 
 interface ToolShape {
   name: string;
-  parameters: { name: string; type: ValueType; required: boolean; kinds: ReadonlySet<EntityKind> | undefined }[];
+  parameters: { name: string; type: ValueType; required: boolean; kinds: ReadonlySet<EntityKind> | undefined; identifierShapes: ReadonlySet<string> | undefined }[];
 }
 
 function valueType(schema: unknown): ValueType {
@@ -91,10 +91,11 @@ function toolShape(tool: OpenAiTool, argumentKinds: ArgumentKinds): ToolShape {
     parameters: Object.entries(schema.properties ?? {})
       .filter(([name]) => !known || required.has(name) || argumentKinds[`${tool.function.name}.${name}`] !== undefined)
       .map(([name, property]) => {
-      const kinds = argumentKinds[`${tool.function.name}.${name}`]?.kinds;
+        const learned = argumentKinds[`${tool.function.name}.${name}`];
+        const kinds = learned?.kinds;
         // A property with a default may be left out, whatever `required` says (JSON Schema output lists it).
         const optional = typeof property === 'object' && property !== null && Object.hasOwn(property, 'default');
-        return { name, type: valueType(property), required: required.has(name) && !optional, kinds: kinds ? new Set(kinds) : undefined };
+        return { name, type: valueType(property), required: required.has(name) && !optional, kinds: kinds ? new Set(kinds) : undefined, identifierShapes: learned?.identifierShapes ? new Set(learned.identifierShapes) : undefined };
       }),
   };
 }
@@ -154,13 +155,15 @@ export interface SlotFacts {
   readonly kinds: readonly (EntityKind | undefined)[];
   /** Each slot's value; `undefined` for a slot not in use. */
   readonly values: readonly (string | undefined)[];
+  /** Each identifier slot's shape (`identifierShape`); `undefined` for other slots, or when not known. */
+  readonly identifierShapes: readonly (string | undefined)[];
 }
 
 const number = /^-?\d+(\.\d+)?$/;
 const integer = /^-?\d+$/;
 
-/** Slot facts of a slot map's values and their kinds (when known). */
-export function slotFacts(values: readonly (string | undefined)[], kinds: readonly (EntityKind | undefined)[] = []): SlotFacts {
+/** Slot facts of a slot map's values, their kinds and their identifier shapes (when known). */
+export function slotFacts(values: readonly (string | undefined)[], kinds: readonly (EntityKind | undefined)[] = [], identifierShapes: readonly (string | undefined)[] = []): SlotFacts {
   const numeric = new Set<number>();
   const integers = new Set<number>();
   values.forEach((value, slot) => {
@@ -168,7 +171,7 @@ export function slotFacts(values: readonly (string | undefined)[], kinds: readon
     if (number.test(value)) numeric.add(slot);
     if (integer.test(value)) integers.add(slot);
   });
-  return { count: values.length, numeric, integer: integers, kinds, values };
+  return { count: values.length, numeric, integer: integers, kinds, values, identifierShapes };
 }
 
 /** Whether `value` satisfies a number type's minimum (exclusive or not). */
@@ -197,7 +200,7 @@ export class ToolCallGrammar {
 
   /**
    * For an argument known to carry one entity ({@link ArgumentKinds}), the slots it may take
-   * (of its kinds; numbers for a number); `undefined` for free values, or when no slot of those
+   * (of its kinds and, for identifiers, its learned shapes; numbers for a number); `undefined` for free values, or when no slot of those
    * kinds stands for anything yet (then the value is typed freely rather than stuck).
    */
   private referenceSlots(state: GrammarState, slots: SlotFacts): ReadonlySet<number> | undefined {
@@ -221,6 +224,9 @@ export class ToolCallGrammar {
     for (let slot = 0; slot < slots.count; slot++) {
       const kind = slots.kinds[slot];
       if (kind === undefined || !parameter.kinds.has(kind)) continue;
+      // An identifier of a shape the argument never took (an e-mail id for a file id) is not offered.
+      const shape = slots.identifierShapes[slot];
+      if (shape !== undefined && parameter.identifierShapes && !parameter.identifierShapes.has(shape)) continue;
       if (type.kind === 'number' && !(type.integer ? slots.integer : slots.numeric).has(slot)) continue;
       allowed.add(slot);
     }
