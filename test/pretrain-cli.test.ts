@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +75,39 @@ describe('fate pretrain', () => {
     const noOut = await runCli(['pretrain', '--resume']);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toContain('--resume needs --out');
+  }, 600_000);
+
+  it('refreshes the argument kinds of a finished run from its recorded recipe, weights untouched', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'fate-pretrain-refresh-'));
+    const out = path.join(folder, 'base');
+    cpSync(uninterrupted, out, { recursive: true });
+    const kindsFiles = [path.join(out, 'argument-kinds.json'), ...['step-000002', 'step-000004'].map((step) => path.join(out, 'checkpoints', step, 'argument-kinds.json'))];
+    const learned = readFileSync(kindsFiles[0]!, 'utf8');
+    // As an older fate wrote it: no identifier shapes.
+    const old = JSON.parse(learned) as Record<string, { identifierShapes?: string[] }>;
+    expect(Object.values(old).some((entry) => entry.identifierShapes)).toBe(true);
+    for (const entry of Object.values(old)) delete entry.identifierShapes;
+    for (const file of kindsFiles) writeFileSync(file, JSON.stringify(old));
+    const weights = readFileSync(path.join(out, 'model.safetensors'));
+    // No --config: the recipe is the run's own, from pretrain.json.
+    const refreshed = await runCli(['pretrain', '--out', out, '--refresh-argument-kinds']);
+    expect(refreshed.code).toBe(0);
+    expect(refreshed.stdout).toMatch(/argument kinds: \d+ reference arguments of \d+ \(\d+ with identifier shapes\) written to .* and 2 checkpoints\n/);
+    for (const file of kindsFiles) expect(readFileSync(file, 'utf8')).toBe(learned);
+    expect(readFileSync(path.join(out, 'model.safetensors'))).toEqual(weights);
+    expect(refreshed.stderr).not.toContain('note:');
+
+    // A run whose tokenizer the recipe no longer trains (the corpus changed since) is refreshed with a note; a folder with no run is refused.
+    const tokenizerFile = path.join(out, 'tokenizer.json');
+    writeFileSync(tokenizerFile, readFileSync(tokenizerFile, 'utf8').replace('"vocab"', '"vocab" '));
+    const changed = await runCli(['pretrain', '--out', out, '--refresh-argument-kinds']);
+    expect(changed.code).toBe(0);
+    expect(changed.stderr).toContain('tokenizer.json is not the tokenizer the recipe trains today');
+    for (const file of kindsFiles) expect(readFileSync(file, 'utf8')).toBe(learned);
+    const empty = await runCli(['pretrain', '--out', path.join(folder, 'nothing'), '--refresh-argument-kinds']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('pretrain.json: not found');
+    expect(empty.stderr.trim().split('\n')).toHaveLength(1);
   }, 600_000);
 
   it('rejects a bad pretrain section or flag in one line naming the file and field', async () => {

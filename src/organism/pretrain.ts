@@ -81,7 +81,7 @@ function bucketed(sequences: readonly CorpusSequence[], buckets: readonly number
 }
 
 /** What training needs from the corpus: the tokenizer, the rendered sequences and the argument kinds. */
-interface BuiltCorpus {
+export interface BuiltCorpus {
   tokenizer: ReturnType<typeof trainTokenizer>;
   sequences: CorpusSequence[];
   dropped: number;
@@ -90,7 +90,7 @@ interface BuiltCorpus {
 }
 
 /** Writes the corpus, learns the argument kinds, trains the tokenizer and renders the sequences. */
-async function buildCorpus(config: PretrainConfig, onEvent: (event: PretrainEvent) => void): Promise<BuiltCorpus> {
+export async function buildCorpus(config: PretrainConfig, onEvent: (event: PretrainEvent) => void): Promise<BuiltCorpus> {
   const played = await writeCorpusEpisodes(config.recipe, (finished, total) => onEvent({ kind: 'corpus', finished, total }));
   // Injections the template cut out of view are not followed: those tasks are played again as solved.
   const firstTokenizer = trainTokenizer(corpusTexts(played), { vocabSize: config.tokenizerVocabularySize, specialTokens: tinyChatSpecialTokens() });

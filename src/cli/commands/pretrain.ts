@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { pretrain, type PretrainEvent } from '../../organism/pretrain.js';
 import { PretrainResumeError } from '../../organism/pretrain-resume.js';
+import { refreshArgumentKinds } from '../../organism/refresh-argument-kinds.js';
 import { pretrainConfigSchema } from '../../organism/pretrain-config.js';
 import { baseCheckpointDirectory } from '../../policies/tiny/tiny-policy.js';
 import { loadConfig } from '../config.js';
@@ -16,6 +17,7 @@ interface PretrainOptions {
   worldSeeds?: number;
   processes?: number;
   resume?: boolean;
+  refreshArgumentKinds?: boolean;
   config?: string;
 }
 
@@ -29,6 +31,7 @@ export function pretrainCommand(): Command {
     .option('--world-seeds <n>', 'generation seeds of the train split the corpus draws from', parseNonNegativeInteger)
     .option('--processes <n>', 'processes computing gradients, one per core (default from the recipe)', parsePositiveInteger)
     .option('--resume', 'continue the run in --out from its latest checkpoint (same recipe; --minutes and --processes may change)')
+    .option('--refresh-argument-kinds', 'rebuild the corpus of the run in --out from its recorded recipe and rewrite argument-kinds.json there and in its checkpoints (for a checkpoint trained by an older fate); weights untouched')
     .option('--config <file>', 'config file with a "pretrain" section (default ./fate.config.json when present)')
     .action(async (options: PretrainOptions) => {
       const fileConfig = loadConfig(options.config);
@@ -44,6 +47,8 @@ export function pretrainCommand(): Command {
         },
       });
       if (options.resume && options.out === undefined) throw new UserError('--resume needs --out DIR, the folder of the run to continue');
+      if (options.refreshArgumentKinds && options.out === undefined) throw new UserError('--refresh-argument-kinds needs --out DIR, the folder of a pretrain run');
+      if (options.refreshArgumentKinds && options.resume) throw new UserError('--refresh-argument-kinds and --resume do not go together');
       const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
       const output = path.resolve(options.out ?? path.join(fileConfig.runsDirectory ?? 'runs', `pretrain-${stamp}`));
       let corpusProgress: ReturnType<typeof startProgress> | undefined;
@@ -89,6 +94,18 @@ export function pretrainCommand(): Command {
             break;
         }
       };
+      if (options.refreshArgumentKinds) {
+        const refreshed = await refreshArgumentKinds(output, onEvent).catch((error: unknown) => {
+          if (error instanceof PretrainResumeError) throw new UserError(error.message);
+          throw error;
+        });
+        if (!refreshed.sameCorpus) log(`note: ${path.join(path.relative(process.cwd(), output), 'tokenizer.json')} is not the tokenizer the recipe trains today: the corpus changed a little since this run; argument kinds learned from today's corpus`);
+        const entries = Object.values(refreshed.argumentKinds);
+        process.stdout.write(
+          `argument kinds: ${entries.filter((entry) => entry.kinds).length} reference arguments of ${entries.length} (${entries.filter((entry) => entry.identifierShapes).length} with identifier shapes) written to ${path.relative(process.cwd(), output) || '.'} and ${refreshed.directories.length - 1} checkpoint${refreshed.directories.length === 2 ? '' : 's'}\n`,
+        );
+        return;
+      }
       const result = await pretrain(config, output, onEvent, { resume: options.resume === true }).catch((error: unknown) => {
         if (error instanceof PretrainResumeError) throw new UserError(error.message);
         throw error;
