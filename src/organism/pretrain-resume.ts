@@ -37,6 +37,15 @@ function firstDifference(left: unknown, right: unknown, at = ''): { field: strin
   return { field: at || '(root)', left, right };
 }
 
+/** The `config` a run file (`pretrain-run.json`, `pretrain.json`) records; a one-line {@link PretrainResumeError} naming the file when it cannot be read. */
+export function readRecordedConfig(file: string): unknown {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { config?: unknown }).config;
+  } catch (error) {
+    throw new PretrainResumeError(`${file}: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
 /** Records the recipe a run starts with. */
 export async function recordPretrainRun(outputDirectory: string, config: PretrainConfig): Promise<void> {
   await writeFile(path.join(outputDirectory, PRETRAIN_RUN_FILE), `${JSON.stringify({ config }, null, 2)}\n`);
@@ -50,12 +59,7 @@ export async function recordPretrainRun(outputDirectory: string, config: Pretrai
 export function resumableCheckpoint(outputDirectory: string, config: PretrainConfig): string {
   const runFile = path.join(outputDirectory, PRETRAIN_RUN_FILE);
   if (!existsSync(runFile)) throw new PretrainResumeError(`${runFile}: not found, so ${outputDirectory} holds no pretrain run to resume`);
-  let recorded: unknown;
-  try {
-    recorded = (JSON.parse(readFileSync(runFile, 'utf8')) as { config?: unknown }).config;
-  } catch (error) {
-    throw new PretrainResumeError(`${runFile}: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const recorded = readRecordedConfig(runFile);
   const difference = firstDifference(comparable(recorded as PretrainConfig), comparable(config));
   if (difference) {
     throw new PretrainResumeError(

@@ -10,7 +10,7 @@ import { writeArgumentKinds, argumentKindsFile, type ArgumentKinds } from '../po
 import { tokenizerToJsonText } from '../nn/tokenizer/index.js';
 import { buildCorpus, type PretrainEvent } from './pretrain.js';
 import { pretrainConfigSchema, type PretrainConfig } from './pretrain-config.js';
-import { PRETRAIN_RUN_FILE, PretrainResumeError } from './pretrain-resume.js';
+import { PRETRAIN_RUN_FILE, PretrainResumeError, readRecordedConfig } from './pretrain-resume.js';
 
 /** What a refresh wrote. */
 export interface RefreshedArgumentKinds {
@@ -27,13 +27,7 @@ export function recordedRecipe(directory: string): PretrainConfig {
   for (const name of ['pretrain.json', PRETRAIN_RUN_FILE]) {
     const file = path.join(directory, name);
     if (!existsSync(file)) continue;
-    let recorded: unknown;
-    try {
-      recorded = (JSON.parse(readFileSync(file, 'utf8')) as { config?: unknown }).config;
-    } catch (error) {
-      throw new PretrainResumeError(`${file}: ${(error as Error).message.split('\n')[0]}`);
-    }
-    const parsed = pretrainConfigSchema.safeParse(recorded ?? {});
+    const parsed = pretrainConfigSchema.safeParse(readRecordedConfig(file) ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new PretrainResumeError(`${file}: config.${issue.path.join('.')}: ${issue.message}`);

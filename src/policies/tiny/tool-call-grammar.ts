@@ -200,8 +200,9 @@ export class ToolCallGrammar {
 
   /**
    * For an argument known to carry one entity ({@link ArgumentKinds}), the slots it may take
-   * (of its kinds and, for identifiers, its learned shapes; numbers for a number); `undefined` for free values, or when no slot of those
-   * kinds stands for anything yet (then the value is typed freely rather than stuck).
+   * (of its kinds and, for identifiers, its learned shapes; numbers for a number); `undefined`
+   * for free values, or when no such slot stands for anything yet (then the value is typed
+   * freely rather than stuck).
    */
   private referenceSlots(state: GrammarState, slots: SlotFacts): ReadonlySet<number> | undefined {
     let bySlots = this.referenceSlotsCache.get(slots);
