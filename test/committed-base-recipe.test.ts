@@ -8,8 +8,7 @@ describe('the committed base', () => {
   it('was built with the default recipe (its time budget aside, which did not stop it)', () => {
     const record = JSON.parse(readFileSync(path.join(baseCheckpointDirectory, 'pretrain.json'), 'utf8'));
     const defaults = pretrainConfigSchema.parse({});
-    // The base was built before `training.optimizer` existed, with AdamW, the only optimizer then.
-    const { timeBudgetMinutes: _recorded, ...recordedTraining } = { optimizer: 'adamw', ...record.config.training };
+    const { timeBudgetMinutes: _recorded, ...recordedTraining } = record.config.training;
     const { timeBudgetMinutes: _default, ...defaultTraining } = defaults.training;
     expect(record.config.recipe).toEqual(defaults.recipe);
     expect(record.config.model).toEqual(defaults.model);

@@ -33,8 +33,8 @@ export const pretrainConfigSchema = z
         weightDecay: z.number().min(0).default(0.01),
         optimizer: z
           .enum(['adamw', 'muon'])
-          .default('adamw')
-          .describe('`adamw` for every parameter, or `muon`: the hidden weight matrices take orthogonalised momentum updates (Newton–Schulz, scaled to AdamW\'s update size so the same learning rate applies) and the embedding and norm gains AdamW'),
+          .default('muon')
+          .describe('`muon` (the base recipe): the hidden weight matrices take orthogonalised momentum updates (Newton–Schulz, scaled to AdamW\'s update size so the same learning rate applies) and the embedding and norm gains AdamW; `adamw` for every parameter'),
         maximumGradientNorm: z.number().min(0).default(1),
         lengthBuckets: z.array(z.number().int().positive()).min(1).default([256, 384, 512, 768, 1024]),
         slotLossWeight: z

@@ -114,7 +114,7 @@ export class LlamaCppPolicy implements Policy {
         // The tiny policy's stream for this episode and turn.
         const random = new SeededRandom(hashString(`${this.decoding.seed}:${request.episodeId}:${turn}`));
         const constraint =
-          this.decoding.grammar === 'tool-calls' ? new GrammarConstraint(this.tokenizer, loadTinyChatTemplate(), request, rendered[index]!.slotMap.values, this.argumentKinds) : undefined;
+          this.decoding.grammar === 'tool-calls' ? new GrammarConstraint(this.tokenizer, loadTinyChatTemplate(), request, rendered[index]!.slotMap.values, this.argumentKinds, { slips: this.decoding.slips === 'learned' }) : undefined;
         const sampling = requestSampling(this.decoding, request.sampling);
         const generated = await this.generateTurn(this.sequences[position]!, rendered[index]!.tokenIds, random, constraint, sampling);
         const message = parseAssistantOutput(generated.tokens, rendered[index]!.slotMap, { tokenizer: this.tokenizer, callIdPrefix: `call_${turn}_` });

@@ -30,6 +30,12 @@ export const decodingSchema = z
       .enum(['none', 'tool-calls'])
       .default('tool-calls')
       .describe('`tool-calls`: decode each turn inside the tool-call grammar (structured output: offered tool names, each tool\'s parameter keys and value types, required keys present, only slots that stand for a value); `none`: free decoding'),
+    slips: z
+      .enum(['learned', 'none'])
+      .default('learned')
+      .describe(
+        "With the grammar: `learned` (the evaluation default) leaves the model the two syntax slips of a hand-written call — the first key without its opening quote, a call ended before its arguments close — so a model that learned to make them fails control as it would decoding freely, while tools, keys and values stay inside the grammar; `none`: every call the grammar lets through parses",
+      ),
     closingMargin: z
       .number()
       .int()

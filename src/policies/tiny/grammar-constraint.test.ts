@@ -84,8 +84,8 @@ function omitsDefaultedParameter(turn: Turn): boolean {
 }
 
 /** The position where the grammar first refuses a turn's token (or stops constraining), or -1 when it allows them all. */
-function refusalPosition(turn: Turn, argumentKinds: ArgumentKinds): number {
-  const constraint = new GrammarConstraint(tokenizer, template, { tools: turn.tools, entities: turn.entities }, turn.slotValues, argumentKinds);
+function refusalPosition(turn: Turn, argumentKinds: ArgumentKinds, slips = false): number {
+  const constraint = new GrammarConstraint(tokenizer, template, { tools: turn.tools, entities: turn.entities }, turn.slotValues, argumentKinds, { slips });
   for (let position = 0; position < turn.tokens.length; position++) {
     if (!constraint.allowed(turn.tokens.slice(0, position))?.includes(turn.tokens[position]!)) return position;
   }
@@ -100,11 +100,12 @@ function describeRefusal(turn: Turn, position: number): string {
 
 describe('GrammarConstraint on oracle trajectories', () => {
   let turns: Turn[];
+  let episodes: Episode[];
   let argumentKinds: ArgumentKinds;
 
   beforeAll(async () => {
     const tasks = generateTasks({ suite: 'all', split: 'train', seed: 3 }).filter((_, index) => index % 25 === 0);
-    const episodes = await runEpisodes(tasks, new ScriptedPolicy('scripted:oracle', scriptedBehaviours.oracle!.plan));
+    episodes = await runEpisodes(tasks, new ScriptedPolicy('scripted:oracle', scriptedBehaviours.oracle!.plan));
     turns = episodes.flatMap(assistantTurns);
     // A low minimum count, so that this small sample still makes many arguments references.
     argumentKinds = learnArgumentKinds(
@@ -165,6 +166,39 @@ describe('GrammarConstraint on oracle trajectories', () => {
     const introducing = turns.filter((turn) => firstNewSlot(turn) >= 0);
     expect(introducing.length).toBeGreaterThan(0);
     for (const turn of introducing) expect(refusalPosition(turn, argumentKinds), describeRefusal(turn, firstNewSlot(turn))).toBe(firstNewSlot(turn));
+  });
+
+  // The corpus breaks a call as a model writing calls by hand does: the first quote dropped, or
+  // the arguments cut one to four characters before their end.
+  it('with slips, allows the oracle turns with a call broken as the corpus breaks them; without, refuses them', () => {
+    const breakages: [string, (json: string) => string][] = [
+      ['first quote dropped', (json) => json.replace('"', '')],
+      ...[1, 2, 3, 4].map((cut): [string, (json: string) => string] => [`last ${cut} characters cut`, (json) => json.slice(0, Math.max(1, json.length - cut))]),
+    ];
+    let broken = 0;
+    const refusals: string[] = [];
+    for (const episode of episodes) {
+      const messages = episode.trajectory.messages;
+      const index = messages.findIndex((message) => message.role === 'assistant' && (message.tool_calls?.length ?? 0) > 0 && message.tool_calls![0]!.function.arguments.includes('"'));
+      if (index < 0) continue;
+      for (const [name, breakage] of breakages) {
+        const message = messages[index] as AssistantMessage;
+        const [first, ...rest] = message.tool_calls!;
+        const brokenMessage: AssistantMessage = { ...message, tool_calls: [{ ...first!, function: { ...first!.function, arguments: breakage(first!.function.arguments) } }, ...rest] };
+        const brokenEpisode = { ...episode, trajectory: { ...episode.trajectory, messages: messages.map((item, position) => (position === index ? brokenMessage : item)) } };
+        const turn = assistantTurns(brokenEpisode).find((candidate) => candidate.message === brokenMessage)!;
+        // A cut into an entity's value leaves part of it as text where a slot stood: slots are whole or absent.
+        const slotCount = (tokens: readonly number[]): number => tokens.filter((token) => ids.slots.includes(token)).length;
+        const original = turns.find((candidate) => candidate.message === message)!;
+        if (firstNewSlot(turn) >= 0 || slotCount(turn.tokens) < slotCount(original.tokens)) continue;
+        broken += 1;
+        const withSlips = refusalPosition(turn, argumentKinds, true);
+        if (withSlips >= 0) refusals.push(`${name}: ${describeRefusal(turn, withSlips)}`);
+        if (refusalPosition(turn, argumentKinds) < 0) refusals.push(`${name}: ${turn.taskId} allowed without slips`);
+      }
+    }
+    expect(broken).toBeGreaterThanOrEqual(30);
+    expect(refusals).toEqual([]);
   });
 
   // zod's output-mode JSON Schema lists parameters with a default (`limit`, `offset`, `note`, ...)

@@ -2,7 +2,7 @@ import type { Entity } from '../../envs/entity.js';
 import type { OpenAiTool } from '../../trajectory/message.js';
 import { slotIdentifierShapes, slotKinds, type ArgumentKinds } from './argument-kinds.js';
 import { templateTokenIds, type TemplateTokenizer, type TinyChatTemplate } from './chat-template/index.js';
-import { callEndSymbol, callStartSymbol, endOfTurnSymbol, slotFacts, slotSymbol, ToolCallGrammar, type GrammarState, type SlotFacts } from './tool-call-grammar.js';
+import { callEndSymbol, callStartSymbol, endOfTurnSymbol, slotFacts, slotSymbol, ToolCallGrammar, type GrammarOptions, type GrammarState, type SlotFacts } from './tool-call-grammar.js';
 
 /**
  * Each token id as grammar symbols: a text token is its bytes (an ASCII byte is its character;
@@ -56,8 +56,9 @@ export class GrammarConstraint {
     request: { tools: readonly OpenAiTool[]; entities: readonly Entity[] },
     slotValues: readonly (string | undefined)[],
     argumentKinds: ArgumentKinds = {},
+    options: GrammarOptions = {},
   ) {
-    this.grammar = new ToolCallGrammar(request.tools, template.toolCall, argumentKinds);
+    this.grammar = new ToolCallGrammar(request.tools, template.toolCall, argumentKinds, options);
     const kinds = slotKinds(slotValues, request.entities, template);
     this.slots = slotFacts(slotValues, kinds, slotIdentifierShapes(slotValues, kinds, template));
     let symbols = symbolsByTokenizer.get(tokenizer);

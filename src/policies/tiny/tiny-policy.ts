@@ -241,7 +241,7 @@ export class TinyPolicy implements Policy {
       const template = loadTinyChatTemplate();
       const grammars =
         this.decoding.grammar === 'tool-calls'
-          ? chunk.map((index) => new GrammarConstraint(this.tokenizer, template, requests[index]!, rendered[index]!.slotMap.values, this.argumentKinds))
+          ? chunk.map((index) => new GrammarConstraint(this.tokenizer, template, requests[index]!, rendered[index]!.slotMap.values, this.argumentKinds, { slips: this.decoding.slips === 'learned' }))
           : undefined;
       const allowedTokens = grammars
         ? (row: number, generated: readonly number[]) => grammars[row]?.allowed(generated, sampling.maxNewTokens - generated.length <= this.decoding.closingMargin)

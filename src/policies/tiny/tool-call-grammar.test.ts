@@ -499,3 +499,39 @@ describe('ToolCallGrammar: key', () => {
     expect(feed(grammar, call('send_money', `${prefix}${full}x`))).toMatchObject({ accepted: false, refused: 'x' });
   });
 });
+
+describe('ToolCallGrammar: syntax slips', () => {
+  const slipping = new ToolCallGrammar(allTools, layout, {}, { slips: true });
+  const opening = [callStartSymbol, `${layout.namePrefix}"send_money"${layout.argumentsSeparator}`];
+
+  it('are refused by default: every call let through parses', () => {
+    expect(feed(grammar, [...opening, '{recipientIban":"DE89"']).refused).toBe('r');
+    expect(feed(grammar, [...opening, '{"recipientIban":"DE', callEndSymbol]).refused).toBe('#-2');
+  });
+
+  it('let the first key begin without its opening quote, the key still one of the tool\'s', () => {
+    const slipped = feed(slipping, [...opening, '{recipientIban":"DE89","amount":12.5,"subject":"rent"}', layout.suffix, callEndSymbol, endOfTurnSymbol]);
+    expect(slipped.accepted).toBe(true);
+    expect(feed(slipping, [...opening, '{colour":"red"'])).toMatchObject({ accepted: false, refused: 'c' });
+    // Only the first key: a later key keeps its quote.
+    expect(feed(slipping, [...opening, '{"recipientIban":"DE89",amount']).refused).toBe('a');
+  });
+
+  it('let a call end before its arguments close: inside a string, after a value, before the closing brace', () => {
+    // The template's closing suffix may come early too (`}` where a value or a comma belongs).
+    for (const body of ['{"recipientIban":"DE', '{"recipientIban":"DE89"', '{"recipientIban":"DE89","amount":12.5,"subject":"rent"}', '{"recipientIban":', '{', `{"recipientIban":${layout.suffix}`, `{"recipientIban":"DE89"${layout.suffix}`, `{"amount":12${layout.suffix}`]) {
+      const cut = feed(slipping, [...opening, body, callEndSymbol]);
+      expect(cut, body).toMatchObject({ accepted: true, accepts: true });
+      // The turn goes on after the cut call as after any call.
+      expect(feed(slipping, [...opening, body, callEndSymbol, ...call('get_balance', '{}'), endOfTurnSymbol]).accepted, body).toBe(true);
+    }
+  });
+
+  it('never cut a call before its arguments begin, nor change which tool, key or value is allowed', () => {
+    expect(feed(slipping, [callStartSymbol, `${layout.namePrefix}"send_mo`, callEndSymbol]).accepted).toBe(false);
+    expect(feed(slipping, [callStartSymbol, `${layout.namePrefix}"send_money"`, callEndSymbol]).accepted).toBe(false);
+    expect(feed(slipping, [...call('send_money', '{"recipientIban":"DE89","amount":"12.5","subject":"rent"}')]).refused).toBe('"');
+    expect(feed(slipping, [...call('send_monkey', validSend)]).accepted).toBe(false);
+    expect(feed(slipping, call('send_money', validSend)).accepted).toBe(true);
+  });
+});

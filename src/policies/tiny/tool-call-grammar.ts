@@ -186,16 +186,37 @@ const backslash = 0x5c;
 const escapedCharacters = new Set([...'"\\/bfnrt'].map((character) => character.charCodeAt(0)));
 const isDigit = (symbol: number): boolean => symbol >= 0x30 && symbol <= 0x39;
 
+/** Phases inside a call's arguments object, where a call may be cut short by a {@link GrammarOptions.slips | slip}. */
+const argumentPhases: ReadonlySet<GrammarState['phase']> = new Set(['pair-start', 'key', 'value', 'string', 'slot-value', 'enum', 'number', 'after-value', 'array-start', 'after-item']);
+
+/** Phases after a literal written inside the arguments (a key's opening quote, its colon, `true`/`false`) or the call's closing brace. */
+const slipLiteralEnds: ReadonlySet<GrammarState['phase']> = new Set(['key', 'value', 'after-value', 'after-item', 'call-end']);
+
+/** Choices of a {@link ToolCallGrammar}. */
+export interface GrammarOptions {
+  /**
+   * Leave the model the two syntax slips a model makes when it writes a call by hand: the first
+   * key without its opening quote (`{to":…}`), and the call ended before its arguments close
+   * (`{"to":"ann`). Everything else stays inside the grammar — which tool, which keys, which
+   * values — so a slip breaks the call's syntax only, for the control verifier to judge. Off,
+   * every call the grammar lets through parses.
+   */
+  slips?: boolean;
+}
+
 /** The tool-call grammar of one request (its offered tools and the layout of the template). */
 export class ToolCallGrammar {
   private readonly tools: ToolShape[];
+  private readonly slips: boolean;
 
   constructor(
     tools: readonly OpenAiTool[],
     private readonly layout: { namePrefix: string; argumentsSeparator: string; suffix: string },
     argumentKinds: ArgumentKinds = {},
+    options: GrammarOptions = {},
   ) {
     this.tools = tools.map((tool) => toolShape(tool, argumentKinds));
+    this.slips = options.slips ?? false;
   }
 
   /**
@@ -298,6 +319,27 @@ export class ToolCallGrammar {
 
   /** The state after `symbol`, or `undefined` when the grammar does not allow it. */
   advance(state: GrammarState, symbol: number, slots: SlotFacts): GrammarState | undefined {
+    const next = this.advanceStrictly(state, symbol, slots);
+    return next !== undefined || !this.slips ? next : this.slip(state, symbol, slots);
+  }
+
+  /**
+   * A slip inside a call's arguments, where the grammar proper refuses `symbol`: the first key
+   * begun without its opening quote (it goes on as a key), or the call ended before its arguments
+   * close — at once (the call end), or with the template's closing suffix written early
+   * (`{"channel":"<|channel-0|>}`); the turn goes on as after any call.
+   */
+  private slip(state: GrammarState, symbol: number, slots: SlotFacts): GrammarState | undefined {
+    if (slotOfSymbol(symbol) !== undefined) return undefined;
+    if (state.phase === 'pair-start' && symbol >= 0 && this.unusedKeyStartsWith(state, String.fromCharCode(symbol))) return this.with(state, { phase: 'key', partial: String.fromCharCode(symbol) });
+    if (!argumentPhases.has(state.phase) && !(state.phase === 'literal' && slipLiteralEnds.has(state.next))) return undefined;
+    if (symbol === callEndSymbol) return this.with(initial, { phase: 'after-call' });
+    const suffix = this.layout.suffix;
+    if (suffix.length > 0 && symbol === suffix.charCodeAt(0) && !(state.phase === 'literal' && state.next === 'call-end')) return this.literal(state, suffix.slice(1), 'call-end');
+    return undefined;
+  }
+
+  private advanceStrictly(state: GrammarState, symbol: number, slots: SlotFacts): GrammarState | undefined {
     const slot = slotOfSymbol(symbol);
     if (slot !== undefined && (slot >= slots.count || slots.values[slot] === undefined || slots.values[slot] === null)) return undefined;
     switch (state.phase) {
