@@ -14,7 +14,8 @@ import { compilePattern, type PatternAutomaton } from './pattern-automaton.js';
  * addresses, dates, times, URLs) is written character by character inside that pattern
  * ({@link compilePattern}), a slot counting as the characters of its value. It is the tool schema
  * as a decoding grammar (structured output): which tool, which entity, which words stay the
- * model's choice.
+ * model's choice. With {@link GrammarOptions.slips}, the two syntax slips of a hand-written call
+ * stay the model's choice too.
  */
 
 /** Symbols: a text character is its UTF-16 code (≥ 0); special tokens are negative. */
@@ -320,7 +321,7 @@ export class ToolCallGrammar {
   /** The state after `symbol`, or `undefined` when the grammar does not allow it. */
   advance(state: GrammarState, symbol: number, slots: SlotFacts): GrammarState | undefined {
     const next = this.advanceStrictly(state, symbol, slots);
-    return next !== undefined || !this.slips ? next : this.slip(state, symbol, slots);
+    return next !== undefined || !this.slips ? next : this.slip(state, symbol);
   }
 
   /**
@@ -329,13 +330,13 @@ export class ToolCallGrammar {
    * close — at once (the call end), or with the template's closing suffix written early
    * (`{"channel":"<|channel-0|>}`); the turn goes on as after any call.
    */
-  private slip(state: GrammarState, symbol: number, slots: SlotFacts): GrammarState | undefined {
+  private slip(state: GrammarState, symbol: number): GrammarState | undefined {
     if (slotOfSymbol(symbol) !== undefined) return undefined;
     if (state.phase === 'pair-start' && symbol >= 0 && this.unusedKeyStartsWith(state, String.fromCharCode(symbol))) return this.with(state, { phase: 'key', partial: String.fromCharCode(symbol) });
     if (!argumentPhases.has(state.phase) && !(state.phase === 'literal' && slipLiteralEnds.has(state.next))) return undefined;
     if (symbol === callEndSymbol) return this.with(initial, { phase: 'after-call' });
     const suffix = this.layout.suffix;
-    if (suffix.length > 0 && symbol === suffix.charCodeAt(0) && !(state.phase === 'literal' && state.next === 'call-end')) return this.literal(state, suffix.slice(1), 'call-end');
+    if (suffix.length > 0 && symbol === suffix.charCodeAt(0)) return this.literal(state, suffix.slice(1), 'call-end');
     return undefined;
   }
 
