@@ -27,7 +27,7 @@ describe('fate pretrain', () => {
     uninterrupted = out;
     const result = await runCli(['pretrain', '--config', config, '--out', out]);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('training: 4 AdamW steps of 2 micro-batches × 768 tokens, 2 processes (data-parallel)');
+    expect(result.stderr).toContain('training: 4 Muon steps of 2 micro-batches × 768 tokens, 2 processes (data-parallel)');
     expect(result.stderr).toMatch(/step 4\/4 loss \d.* tok\/s \(mean \d+\)/);
     expect(result.stdout).toContain('after 4 steps');
     for (const file of ['config.json', 'model.safetensors', 'tokenizer.json', 'argument-kinds.json', 'pretrain.json']) expect(existsSync(path.join(out, file))).toBe(true);
