@@ -28,16 +28,6 @@ beforeAll(async () => {
   await saveModel(backend, checkpoint, config, initializeParameters(backend, config, 1), tokenizerToJsonText(tokenizer));
 }, 300_000);
 
-/** Whether `text` is valid JSON. */
-function parsesAsJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('tiny policy', () => {
   it('drives the agent loop from a checkpoint; whatever it emits is scored, never thrown', async () => {
     const policy = await createPolicy(`tiny:${checkpoint}`);
@@ -105,8 +95,8 @@ describe('tiny policy', () => {
     const slipping = await (await TinyPolicy.load(baseCheckpointDirectory, { maxNewTokens: 96, temperature: 2 })).generate(requests);
     slipping.forEach((response, index) => {
       for (const call of response.message.tool_calls ?? []) {
-        expect(tasks[index]!.tools).toContain(call.function.name);
-        if (parsesAsJson(call.function.arguments)) expect(checkToolCall(call, domainByName(tasks[index]!.domain).tools, tasks[index]!.tools).ok, `${call.function.name} ${call.function.arguments}`).toBe(true);
+        const checked = checkToolCall(call, domainByName(tasks[index]!.domain).tools, tasks[index]!.tools);
+        expect(checked.ok ? 'ok' : checked.outcome.status, `${call.function.name} ${call.function.arguments}`).toMatch(/^(ok|unparsable-arguments)$/);
       }
     });
     const free = await (await TinyPolicy.load(baseCheckpointDirectory, { maxNewTokens: 96, temperature: 2, grammar: 'none' })).generate(requests);
