@@ -77,6 +77,20 @@ describe('fate pretrain', () => {
     expect(noOut.stderr).toContain('--resume needs --out');
   }, 600_000);
 
+  it('takes Muon\'s Newton–Schulz iterations from the recipe (absent: 5, the committed recipe)', async () => {
+    expect(pretrainConfigSchema.parse({}).training).not.toHaveProperty('newtonSchulzSteps');
+    expect(pretrainConfigSchema.safeParse({ training: { newtonSchulzSteps: 0 } }).success).toBe(false);
+    const folder = mkdtempSync(path.join(tmpdir(), 'fate-pretrain-newton-schulz-'));
+    const out = path.join(folder, 'base');
+    // Same corpus and batches as the uninterrupted run; only the orthogonalisation differs.
+    const fewer = pretrainConfigSchema.parse({ ...smallRecipe, training: { ...smallRecipe.training, newtonSchulzSteps: 1 } });
+    const stopped = await pretrain(fewer, out, () => undefined, { stopAfterSteps: 3 });
+    expect(stopped).toMatchObject({ interrupted: true, steps: 3 });
+    const checkpoint = path.join('checkpoints', 'step-000002', 'model.safetensors');
+    expect(readFileSync(path.join(out, 'checkpoints', 'step-000002', 'tokenizer.json'))).toEqual(readFileSync(path.join(uninterrupted, 'checkpoints', 'step-000002', 'tokenizer.json')));
+    expect(readFileSync(path.join(out, checkpoint))).not.toEqual(readFileSync(path.join(uninterrupted, checkpoint)));
+  }, 600_000);
+
   it('refreshes the argument kinds of a finished run from its recorded recipe, weights untouched', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'fate-pretrain-refresh-'));
     const out = path.join(folder, 'base');

@@ -35,6 +35,13 @@ export const pretrainConfigSchema = z
           .enum(['adamw', 'muon'])
           .default('muon')
           .describe('`muon` (the base recipe): the hidden weight matrices take orthogonalised momentum updates (Newton–Schulz, scaled to AdamW\'s update size so the same learning rate applies) and the embedding and norm gains AdamW; `adamw` for every parameter'),
+        newtonSchulzSteps: z
+          .number()
+          .int()
+          .min(1)
+          .max(10)
+          .optional()
+          .describe('Muon: Newton–Schulz iterations that orthogonalise each hidden matrix\'s update; absent: 5 (the base recipe). Fewer make a Muon step cheaper and its update less exactly orthogonal'),
         maximumGradientNorm: z.number().min(0).default(1),
         lengthBuckets: z.array(z.number().int().positive()).min(1).default([256, 384, 512, 768, 1024]),
         slotLossWeight: z

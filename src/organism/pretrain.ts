@@ -156,7 +156,7 @@ export async function pretrain(
   const backend = await createJaxBackend({ workers: training.processes === 1 });
   const trainer = await DataParallelTrainer.start(backend, modelConfig, initializeParameters(backend, modelConfig, training.seed), {
     schedule: { peak: training.peakLearningRate, warmupSteps: training.warmupSteps, totalSteps: training.steps },
-    optimizer: { weightDecay: training.weightDecay },
+    optimizer: { weightDecay: training.weightDecay, ...(training.newtonSchulzSteps !== undefined ? { newtonSchulzSteps: training.newtonSchulzSteps } : {}) },
     optimizerAlgorithm: training.optimizer,
     maximumGradientNorm: training.maximumGradientNorm,
     lengthBuckets: training.lengthBuckets.filter((length) => length <= modelConfig.maxSequence),
