@@ -86,9 +86,9 @@ describe('fate pretrain', () => {
     const fewer = pretrainConfigSchema.parse({ ...smallRecipe, training: { ...smallRecipe.training, newtonSchulzSteps: 1 } });
     const stopped = await pretrain(fewer, out, () => undefined, { stopAfterSteps: 3 });
     expect(stopped).toMatchObject({ interrupted: true, steps: 3 });
-    const checkpoint = path.join('checkpoints', 'step-000002', 'model.safetensors');
-    expect(readFileSync(path.join(out, 'checkpoints', 'step-000002', 'tokenizer.json'))).toEqual(readFileSync(path.join(uninterrupted, 'checkpoints', 'step-000002', 'tokenizer.json')));
-    expect(readFileSync(path.join(out, checkpoint))).not.toEqual(readFileSync(path.join(uninterrupted, checkpoint)));
+    const stepTwo = (run: string, file: string) => readFileSync(path.join(run, 'checkpoints', 'step-000002', file));
+    expect(stepTwo(out, 'tokenizer.json')).toEqual(stepTwo(uninterrupted, 'tokenizer.json'));
+    expect(stepTwo(out, 'model.safetensors')).not.toEqual(stepTwo(uninterrupted, 'model.safetensors'));
   }, 600_000);
 
   it('refreshes the argument kinds of a finished run from its recorded recipe, weights untouched', async () => {

