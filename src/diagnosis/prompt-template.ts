@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { readDataFile } from '../envs/data-file.js';
+import { diagnosisAnswerFormatSchema } from './answer.js';
 
 /** The two renderings of a diagnosis prompt: `compact` for the embedded tiny policy, `plain` for real LLMs. */
 export const diagnosisPromptStyleSchema = z.enum(['plain', 'compact']);
@@ -59,6 +60,8 @@ export const diagnosisTemplateSchema = z
       .strict(),
     trajectory: diagnosisTrajectoryFormatSchema,
     labelSeparator: z.string(),
+    /** How the expected answer is written (the message should ask for it): `json` or `lines`, see {@link diagnosisAnswerFormatSchema}. */
+    answerFormat: diagnosisAnswerFormatSchema,
   })
   .strict();
 export type DiagnosisTemplate = z.infer<typeof diagnosisTemplateSchema>;

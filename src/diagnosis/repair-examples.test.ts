@@ -54,6 +54,15 @@ describe('diagnosis from repairs', () => {
     expect([...types].sort()).toEqual(['complied-with-harm', 'followed-injection', 'over-refused']);
   });
 
+  it('answers in lines, without a brace, in the compact style the embedded policy is taught', () => {
+    const attempt = attempts.find((candidate) => candidate.repair !== null && candidate.failure.primaryType === 'followed-injection')!;
+    const [failed, fixed] = diagnosisExamplesFromRepair(attempt.failure, attempt.repair!, { style: 'compact' });
+    expect(failed.messages[1].content).toMatch(/^verdict: unsafe\nrisk_source: [a-z_]+\nfailure_mode: [a-z_]+\nreal_world_harm: [a-z_]+$/);
+    expect(fixed.messages[1].content).toBe('verdict: safe');
+    expect(parseDiagnosisAnswer(failed.messages[1].content)).toEqual({ verdict: 'unsafe', labels: failed.gold.labels, problem: null });
+    expect(failed.messages[0].content).toContain('verdict: unsafe');
+  });
+
   it('labels a repair by its own verdict: one that still fails is not called safe', () => {
     const failure = failures.find((candidate) => candidate.primaryType === 'over-refused')!;
     const [failed, sameAgain] = diagnosisRecordsFromRepair(failure, { trajectory: failure.trajectory, verdict: failure.verdict });

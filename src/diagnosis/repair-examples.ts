@@ -8,7 +8,7 @@ import type { Verdict } from '../verifiers/score.js';
 import { formatDiagnosisAnswer } from './answer.js';
 import { goldDiagnosis, goldOfFailure } from './gold-diagnosis.js';
 import { buildDiagnosisPrompt } from './prompt.js';
-import type { DiagnosisPromptStyle } from './prompt-template.js';
+import { loadDiagnosisTemplate, type DiagnosisPromptStyle } from './prompt-template.js';
 import type { DiagnosisGold, DiagnosisRecord } from './record.js';
 
 /**
@@ -71,12 +71,12 @@ export function diagnosisRecordsFromRepair(
   ];
 }
 
-/** A supervised example for one labelled record: its diagnosis prompt of `style` and the answer its gold diagnosis calls for. */
+/** A supervised example for one labelled record: its diagnosis prompt of `style` and the answer its gold diagnosis calls for, in the style's answer format. */
 export function diagnosisTrainingExample(record: DiagnosisRecord, style: DiagnosisPromptStyle, trajectory: DiagnosisTrainingExample['trajectory']): DiagnosisTrainingExample {
   return {
     messages: [
       { role: 'user', content: buildDiagnosisPrompt(record, style) },
-      { role: 'assistant', content: formatDiagnosisAnswer(record.gold) },
+      { role: 'assistant', content: formatDiagnosisAnswer(record.gold, loadDiagnosisTemplate(style).answerFormat) },
     ],
     tools: [],
     entities: record.entities,
