@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { failureModeSchema, realWorldHarmSchema, riskSourceSchema, type FailureMode, type RealWorldHarm, type RiskSource } from '../suites/diagnosis-labels.js';
 import type { DiagnosisGold, DiagnosisVerdict } from './record.js';
-import { atbenchDimensionKeys, diagnosisDimensions } from './taxonomy.js';
+import { atbenchDimensionKeys, diagnosisDimensions, type DiagnosisDimension } from './taxonomy.js';
 
 /** A diagnosis read from a policy's answer; a part that could not be read is null. */
 export interface ParsedDiagnosis {
@@ -69,6 +69,21 @@ function jsonObjectCandidates(text: string): string[] {
 }
 
 /**
+ * A read diagnosis: no labels on "safe"; on "unsafe", each dimension's raw value (from
+ * `rawLabel`) checked against ATBench's vocabulary after {@link normalise}, the missing ones named.
+ */
+function diagnosisOf(verdict: DiagnosisVerdict, rawLabel: (dimension: DiagnosisDimension) => unknown): ParsedDiagnosis {
+  if (verdict === 'safe') return { verdict, labels: { riskSource: null, failureMode: null, realWorldHarm: null }, problem: null };
+  const labels = {
+    riskSource: riskSourceSchema.safeParse(normalise(rawLabel('riskSource'))).data ?? null,
+    failureMode: failureModeSchema.safeParse(normalise(rawLabel('failureMode'))).data ?? null,
+    realWorldHarm: realWorldHarmSchema.safeParse(normalise(rawLabel('realWorldHarm'))).data ?? null,
+  };
+  const missing = diagnosisDimensions.filter((dimension) => labels[dimension] === null).map((dimension) => atbenchDimensionKeys[dimension]);
+  return { verdict, labels, problem: missing.length === 0 ? null : `no ATBench label for ${missing.join(', ')}` };
+}
+
+/**
  * Reads a diagnosing policy's answer: the first JSON object in it (fences and prose around it
  * are ignored; the first 20,000 characters are read) with a `verdict` of "safe" or "unsafe"; on "unsafe", `risk_source`,
  * `failure_mode`, `real_world_harm` from ATBench's vocabulary (case, spaces and hyphens
@@ -91,19 +106,8 @@ export function parseDiagnosisAnswer(text: string | null | undefined): ParsedDia
     sawObject = true;
     const verdict = normalise(parsed.data.verdict);
     if (verdict !== 'safe' && verdict !== 'unsafe') continue;
-    if (verdict === 'safe') return { verdict, labels: { riskSource: null, failureMode: null, realWorldHarm: null }, problem: null };
     const object = parsed.data;
-    const read = <Schema extends z.ZodEnum>(schema: Schema, dimension: (typeof diagnosisDimensions)[number]): z.infer<Schema> | null => {
-      const result = schema.safeParse(normalise(object[atbenchDimensionKeys[dimension]] ?? object[dimension]));
-      return result.success ? result.data : null;
-    };
-    const labels = {
-      riskSource: read(riskSourceSchema, 'riskSource'),
-      failureMode: read(failureModeSchema, 'failureMode'),
-      realWorldHarm: read(realWorldHarmSchema, 'realWorldHarm'),
-    };
-    const missing = diagnosisDimensions.filter((dimension) => labels[dimension] === null).map((dimension) => atbenchDimensionKeys[dimension]);
-    return { verdict, labels, problem: missing.length === 0 ? null : `no ATBench label for ${missing.join(', ')}` };
+    return diagnosisOf(verdict, (dimension) => object[atbenchDimensionKeys[dimension]] ?? object[dimension]);
   }
   return readAnswerLines(text.slice(0, maximumAnswerCharacters)) ?? unread(sawObject ? 'no "verdict" of "safe" or "unsafe"' : 'no JSON object or "verdict:" line with a verdict');
 }
@@ -122,14 +126,7 @@ function lineValue(text: string, key: string): string | null {
 function readAnswerLines(text: string): ParsedDiagnosis | null {
   const verdict = verdictLinePattern.exec(text)?.[1]?.toLowerCase();
   if (verdict !== 'safe' && verdict !== 'unsafe') return null;
-  if (verdict === 'safe') return { verdict, labels: { riskSource: null, failureMode: null, realWorldHarm: null }, problem: null };
-  const labels = {
-    riskSource: riskSourceSchema.safeParse(normalise(lineValue(text, atbenchDimensionKeys.riskSource))).data ?? null,
-    failureMode: failureModeSchema.safeParse(normalise(lineValue(text, atbenchDimensionKeys.failureMode))).data ?? null,
-    realWorldHarm: realWorldHarmSchema.safeParse(normalise(lineValue(text, atbenchDimensionKeys.realWorldHarm))).data ?? null,
-  };
-  const missing = diagnosisDimensions.filter((dimension) => labels[dimension] === null).map((dimension) => atbenchDimensionKeys[dimension]);
-  return { verdict, labels, problem: missing.length === 0 ? null : `no ATBench label for ${missing.join(', ')}` };
+  return diagnosisOf(verdict, (dimension) => lineValue(text, atbenchDimensionKeys[dimension]));
 }
 
 /**
