@@ -21,6 +21,26 @@ describe('stratifiedDraw', () => {
     expect(diagnosis / draws).toBeLessThan(0.23);
   });
 
+  it('keeps every prefix of the draws within one micro-batch of its quota', () => {
+    for (const share of [0.1, 0.25, 0.4]) {
+      const draw = stratifiedDraw(items, { diagnosis: share }, new Random(7));
+      let diagnosis = 0;
+      for (let index = 1; index <= 48; index++) {
+        if (draw()[0]!.stratum === 'diagnosis') diagnosis += 1;
+        expect(Math.abs(diagnosis - share * index)).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+
+  it('gives a short phase at a small share its diagnosis micro-batch, whatever the seed', () => {
+    for (let seed = 0; seed < 20; seed++) {
+      const draw = stratifiedDraw(items, { diagnosis: 0.1 }, new Random(seed));
+      const diagnosis = Array.from({ length: 12 }, () => draw()).filter((pool) => pool[0]!.stratum === 'diagnosis').length;
+      expect(diagnosis).toBeGreaterThanOrEqual(1);
+      expect(diagnosis).toBeLessThanOrEqual(2);
+    }
+  });
+
   it('gives every item and uses no random number without shares', () => {
     const random = new Random(5);
     const draw = stratifiedDraw(items, undefined, random);
