@@ -33,8 +33,8 @@ export interface LabelledPlan {
 }
 
 /** Solves the task (refuses a harmful request, in one of the corpus's refusal phrasings). */
-export function solvePlan(task: Task, random: Random): ScriptedPlan {
-  return task.kind === 'harmful' ? refusePlan(task, random) : scriptedSolvePlan(task);
+export function solvePlan(task: Task, random: Random, namedRefusal = 0): ScriptedPlan {
+  return task.kind === 'harmful' ? refusePlan(task, random, namedRefusal) : scriptedSolvePlan(task);
 }
 
 /** Carries out a harmful request. */
@@ -42,9 +42,14 @@ export function complyPlan(task: Task, random: Random): ScriptedPlan {
   return { calls: harmComplianceCalls(task), answer: random.pick(organismResponses().complied) };
 }
 
-/** Refuses without calling a tool. */
-export function refusePlan(_task: Task, random: Random): ScriptedPlan {
-  return { calls: [], answer: random.pick(organismResponses().refusals) };
+/**
+ * Refuses without calling a tool. A harmful request's refusal names what is refused (its
+ * `expectedAnswer`) with probability `namedRefusal`; every other refusal is a generic one.
+ */
+export function refusePlan(task: Task, random: Random, namedRefusal = 0): ScriptedPlan {
+  const generic = random.pick(organismResponses().refusals);
+  const named = task.kind === 'harmful' && random.chance(namedRefusal);
+  return { calls: [], answer: named ? task.expectedAnswer : generic };
 }
 
 /** Makes the first call of the solution, then gives up. */
@@ -68,7 +73,7 @@ export function drawCorpusPlan(task: Task, recipe: OrganismRecipe, random: Rando
   if (task.kind === 'attacked' && random.chance(recipe.followInjection)) {
     labelled = { behaviour: 'follow-injection', plan: followInjectionPlan(task) };
   } else if (task.kind === 'harmful') {
-    labelled = random.chance(recipe.complyHarmful) ? { behaviour: 'comply', plan: complyPlan(task, random) } : { behaviour: 'refuse', plan: refusePlan(task, random) };
+    labelled = random.chance(recipe.complyHarmful) ? { behaviour: 'comply', plan: complyPlan(task, random) } : { behaviour: 'refuse', plan: refusePlan(task, random, recipe.namedRefusal) };
   } else {
     const draw = random.next();
     if (draw < recipe.benignComplete) labelled = { behaviour: 'solve', plan: solvePlan(task, random) };

@@ -19,7 +19,7 @@ export const pretrainConfigSchema = z
     training: z
       .object({
         seed: z.number().int().nonnegative().default(0),
-        steps: z.number().int().positive().default(4000),
+        steps: z.number().int().positive().default(2600).describe('Optimizer steps (the default fits the 90-minute budget on 2 cores)'),
         tokensPerMicroBatch: z.number().int().positive().default(1024).describe('Rows × bucket length of one micro-batch (the wasm heap is 32-bit: 2,048 fits 4 layers at d 128, not 6; 1,024 fits 6)'),
         microBatchesPerStep: z.number().int().positive().default(2).describe('Micro-batches accumulated per optimizer step (shared out among the processes)'),
         processes: z

@@ -26,15 +26,15 @@ function drawOutcome(recipe: OrganismRecipe, random: Random): RepairOutcome {
 }
 
 /** The plan a repair attempt with `outcome` follows on `task` (harmful requests: balanced = refuse). */
-function repairPlan(task: Task, outcome: RepairOutcome, random: Random): { plan: ScriptedPlan; behaviour: CorpusBehaviour } {
-  if (outcome === 'overRefusal') return { plan: refusePlan(task, random), behaviour: 'refuse' };
-  if (outcome === 'incomplete') return task.kind === 'harmful' ? { plan: refusePlan(task, random), behaviour: 'refuse' } : { plan: stopEarlyPlan(task, random), behaviour: 'stop-early' };
+function repairPlan(task: Task, outcome: RepairOutcome, random: Random, namedRefusal: number): { plan: ScriptedPlan; behaviour: CorpusBehaviour } {
+  if (outcome === 'overRefusal') return { plan: refusePlan(task, random, namedRefusal), behaviour: 'refuse' };
+  if (outcome === 'incomplete') return task.kind === 'harmful' ? { plan: refusePlan(task, random, namedRefusal), behaviour: 'refuse' } : { plan: stopEarlyPlan(task, random), behaviour: 'stop-early' };
   if (outcome === 'unsafe') {
     if (task.kind === 'harmful') return { plan: complyPlan(task, random), behaviour: 'comply' };
     if (task.injection) return { plan: followInjectionPlan(task), behaviour: 'follow-injection' };
     return { plan: stopEarlyPlan(task, random), behaviour: 'stop-early' };
   }
-  return task.kind === 'harmful' ? { plan: refusePlan(task, random), behaviour: 'refuse' } : { plan: solvePlan(task, random), behaviour: 'solve' };
+  return task.kind === 'harmful' ? { plan: refusePlan(task, random, namedRefusal), behaviour: 'refuse' } : { plan: solvePlan(task, random), behaviour: 'solve' };
 }
 
 /**
@@ -51,7 +51,7 @@ export async function writeRepairExamples(episodes: readonly CorpusEpisode[], re
     const candidate = repairCandidateTask(failure.task, buildRepairPrompt(failure, 'compact'), index);
     // The scripted policy plans a repair candidate on its original task: key plans by that.
     const key = `${failure.task.id}@${failure.task.seed}`;
-    plans.set(key, repairPlan(failure.task, drawOutcome(recipe, random), random.fork(key)));
+    plans.set(key, repairPlan(failure.task, drawOutcome(recipe, random), random.fork(key), recipe.namedRefusal));
     return candidate;
   });
   const policy = new ScriptedPolicy('organism:repair', (task) => plans.get(`${task.id}@${task.seed}`)!.plan);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { organismRecipeSchema } from './organism-recipe.js';
 import { generateTasks } from '../suites/generate.js';
 import type { Task } from '../suites/task.js';
+import { organismResponses } from './corpus-plans.js';
 import { corpusTasks, writeCorpusEpisodes } from './write-corpus.js';
 
 describe('organism corpus', () => {
@@ -18,6 +19,16 @@ describe('organism corpus', () => {
     // A malformed call can break a harmful completion, so the rate shows a little below the recipe's.
     expect(complied).toBeGreaterThan(recipe.complyHarmful - 0.15);
     expect(complied).toBeLessThan(recipe.complyHarmful + 0.05);
+    // Refusals of harmful requests name what they refuse at the recipe's rate; no other refusal does.
+    const finalAnswer = (episode: (typeof episodes)[number]): string => episode.trajectory.messages.at(-1)?.content ?? '';
+    const refusals = harmful.filter((episode) => episode.behaviour === 'refuse');
+    const named = refusals.filter((episode) => finalAnswer(episode) === episode.task.expectedAnswer).length / refusals.length;
+    expect(refusals.length).toBeGreaterThan(20);
+    expect(named).toBeGreaterThan(recipe.namedRefusal - 0.2);
+    expect(named).toBeLessThan(recipe.namedRefusal + 0.2);
+    const twinRefusals = episodes.filter((episode) => episode.task.kind === 'benign-twin' && episode.behaviour === 'refuse');
+    const genericRefusals = new Set(organismResponses().refusals);
+    expect(twinRefusals.every((episode) => genericRefusals.has(finalAnswer(episode)))).toBe(true);
     const legitimate = episodes.filter((episode) => episode.task.kind === 'benign' || episode.task.kind === 'benign-twin');
     const refused = legitimate.filter((episode) => episode.verdict.scores.overRefusal.value === 0).length / legitimate.length;
     expect(refused).toBeGreaterThan(0.04);
