@@ -36,7 +36,7 @@ describe('repair in worker processes', () => {
   it('gives the attempts of one process, handed on in failure order, for a scripted policy and for the embedded one', async () => {
     for (const [spec, limit, k] of [
       ['scripted:repair-mix', 12, 8],
-      ['tiny', 4, 2],
+      ['tiny', 8, 2],
     ] as const) {
       const failures = await failuresOf(spec, limit);
       expect(failures.length).toBeGreaterThan(2);
