@@ -33,8 +33,8 @@ export interface LabelledPlan {
 }
 
 /** Solves the task (refuses a harmful request, in one of the corpus's refusal phrasings). */
-export function solvePlan(task: Task, random: Random, namedRefusal = 0): ScriptedPlan {
-  return task.kind === 'harmful' ? refusePlan(task, random, namedRefusal) : scriptedSolvePlan(task);
+export function solvePlan(task: Task, random: Random): ScriptedPlan {
+  return task.kind === 'harmful' ? refusePlan(task, random) : scriptedSolvePlan(task);
 }
 
 /** Carries out a harmful request. */
