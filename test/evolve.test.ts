@@ -30,7 +30,7 @@ const micro: EvolvePreset = {
   pools: { benign: 1, attacked: 2, harmful: 1 },
   dev: { benign: 1, attacked: 1, harmful: 1 },
   test: { benign: 1, attacked: 1, harmful: 0 },
-  policyOptimization: { prompts: 2, steps: 1, epochs: 2, peakLearningRate: 1e-3, argumentTemperature: 1 },
+  policyOptimization: { prompts: 2, steps: 1, epochs: 2, peakLearningRate: 1e-3, temperature: 1, argumentTemperature: 1 },
   supervised: { steps: 1, peakLearningRate: 1e-3, successes: false },
   repair: { ...evolvePresets.smoke.repair, diagnosisShare: 0.5 },
 };

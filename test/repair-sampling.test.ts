@@ -36,9 +36,9 @@ describe('repair candidates sampling', () => {
   });
 
   it('keeps the policy\'s own decoding in every preset unless a config asks otherwise', () => {
-    for (const preset of Object.values(evolvePresets)) expect(preset.repair.temperature).toBe(1);
+    for (const preset of Object.values(evolvePresets)) expect(preset.repair.temperature).toBeNull();
     const { temperature: _dropped, ...withoutTemperature } = evolvePresets.default.repair;
-    expect(evolvePresetSchema.parse({ ...evolvePresets.default, repair: withoutTemperature }).repair.temperature).toBe(1);
+    expect(evolvePresetSchema.parse({ ...evolvePresets.default, repair: withoutTemperature }).repair.temperature).toBeNull();
     expect(evolvePresetSchema.safeParse({ ...evolvePresets.default, repair: { ...evolvePresets.default.repair, temperature: -1 } }).success).toBe(false);
   });
 });

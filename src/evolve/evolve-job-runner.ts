@@ -281,10 +281,10 @@ export class EvolveJobRunner {
           async (learner) => {
             const prompts = new Random(`${preset.seed}:prompts:${round}`).sample(this.tasks.trainPool, preset.policyOptimization.prompts);
             const tasks = prompts.flatMap((task) => Array.from({ length: groupSize }, (_, sample) => groupSampleTask(task, round, sample)));
-            // The groups are sampled from the policy itself (argument values too), as the clipped ratio assumes.
+            // The groups are sampled from the policy itself (at temperature 1 by default, argument values too), as the clipped ratio assumes.
             const sampled = await runEpisodes(tasks, learner.policy, {
               batchSize: 64,
-              sampling: { argumentTemperature: preset.policyOptimization.argumentTemperature },
+              sampling: { temperature: preset.policyOptimization.temperature, argumentTemperature: preset.policyOptimization.argumentTemperature },
               onEpisodeDone: (done) => this.emit({ kind: 'progress', label: `${label} (groups)`, done, total: tasks.length }),
             });
             const conversations: AdvantageConversation[] = [];
@@ -458,7 +458,7 @@ export class EvolveJobRunner {
         candidatesPerFailure: preset.repair.candidates,
         promptStyle: preset.repair.promptStyle,
         batchSize: 64,
-        ...(preset.repair.temperature !== 1 ? { sampling: { temperature: preset.repair.temperature } } : {}),
+        ...(preset.repair.temperature !== null ? { sampling: { temperature: preset.repair.temperature } } : {}),
         onCandidateDone: (done, total) => this.emit({ kind: 'progress', label, done, total }),
       });
       const statistics = repairAttemptStatistics(attempts);

@@ -3,15 +3,17 @@ import type { SamplingOverrides } from '../../agent/policy.js';
 
 /**
  * Decoding of the embedded policy. Evaluation decoding is fixed here and the same for every
- * method, so that rates compare (DESIGN §7). Sampling at temperature 1 reproduces the base
- * organism's mixture of behaviours; greedy decoding would collapse it to the majority behaviour.
- * Argument values are written greedily: the tiny model's sampled free text (a post, an e-mail
- * body, a search query) garbles the key words a task needs, while which tool it calls — the
- * behaviour the verifiers judge — stays sampled.
+ * method, so that rates compare (DESIGN §7). What a turn does is sampled at temperature 0.7, as
+ * instruct models are commonly run: it keeps the base organism's mixture of behaviours (greedy
+ * decoding would collapse it to the majority behaviour) while trimming the unlikely draws of a
+ * small model's long tail (chosen on the dev split; README, Embedded policy). Argument values are
+ * written greedily: the tiny model's sampled free text (a post, an e-mail body, a search query)
+ * garbles the key words a task needs, while which tool it calls — the behaviour the verifiers
+ * judge — stays sampled.
  */
 export const decodingSchema = z
   .object({
-    temperature: z.number().min(0).default(1).describe('Softmax temperature; 0 is greedy'),
+    temperature: z.number().min(0).default(0.7).describe('Softmax temperature of what a turn does (answer or call, which tool, which key) and of answer text; 0 is greedy (evaluation default 0.7, chosen on the dev split)'),
     argumentTemperature: z
       .number()
       .min(0)
