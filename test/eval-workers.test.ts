@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPolicy } from '../src/policies/registry.js';
-import { evaluateInWorkers } from '../src/eval/evaluate-in-workers.js';
+import { evaluateInWorkers, evalWorkerRequests } from '../src/eval/evaluate-in-workers.js';
 import { evaluatePolicy, type EvaluatedEpisode } from '../src/eval/evaluate.js';
 import { evalTasks, type EvalTaskSelection } from '../src/eval/eval-tasks.js';
 import { defaultWorkerCount } from '../src/cli/default-workers.js';
@@ -57,6 +57,38 @@ describe('evaluation in worker processes', () => {
     logProbs(two!).forEach((value, index) => expect(value).toBeCloseTo(logProbs(one!)[index]!, 4));
     expect(summaries[1]).toBe(summaries[0]);
   }, 300_000);
+
+  it('sends each worker the config\'s decoding section with its share of the tasks', () => {
+    const selection: EvalTaskSelection = { suite: 'all', split: 'dev', seed: 0, sizes: {}, limit: 5 };
+    const tasks = evalTasks(selection);
+    const requests = evalWorkerRequests({ policySpec: 'tiny', decoding: { temperature: 0, maxNewTokens: 8 }, selection, tasks, workers: 2, batchSize: 4 }, [0, 1, 2, 3, 4]);
+    expect(requests).toEqual([
+      { policySpec: 'tiny', decoding: { temperature: 0, maxNewTokens: 8 }, selection, indices: [0, 2, 4], batchSize: 4 },
+      { policySpec: 'tiny', decoding: { temperature: 0, maxNewTokens: 8 }, selection, indices: [1, 3], batchSize: 4 },
+    ]);
+    expect(evalWorkerRequests({ policySpec: 'tiny', selection, tasks, workers: 1, batchSize: 4 }, [0])[0]).not.toHaveProperty('decoding');
+  });
+
+  it('the embedded policy\'s worker processes sample with the config\'s decoding, as one process does', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'fate-eval-workers-decoding-'));
+    const config = path.join(folder, 'fate.config.json');
+    // Turns of at most 8 tokens: a worker that kept the evaluation decoding (160) would write longer ones.
+    writeFileSync(config, JSON.stringify({ decoding: { temperature: 0, maxNewTokens: 8 } }));
+    const trajectories: Trajectory[][] = [];
+    for (const workers of ['1', '2']) {
+      const runs = mkdtempSync(path.join(folder, 'runs-'));
+      const result = await runCli(['eval', '--policy', 'tiny', '--split', 'dev', '--limit', '2', '--workers', workers, '--config', config, '--json', '--runs', runs]);
+      expect(result.code, result.stderr).toBe(0);
+      const [runId] = readdirSync(runs);
+      trajectories.push(readFileSync(path.join(runs, runId!, 'trajectories.jsonl'), 'utf8').trim().split('\n').map((line) => trajectoryFromJsonLine(line)));
+    }
+    const [one, two] = trajectories;
+    const tokenIds = (run: Trajectory[]) => run.flatMap((trajectory) => trajectory.steps.map((step) => step.tokenIds ?? []));
+    expect(tokenIds(two!).some((ids) => ids.length > 0)).toBe(true);
+    for (const ids of tokenIds(two!)) expect(ids.length).toBeLessThanOrEqual(8);
+    expect(tokenIds(two!)).toEqual(tokenIds(one!));
+    expect(two!.map((trajectory) => trajectory.messages)).toEqual(one!.map((trajectory) => trajectory.messages));
+  }, 120_000);
 
   it('defaults to two processes for the embedded policy only, and refuses a bad count in one line', async () => {
     expect(defaultWorkerCount('tiny')).toBeLessThanOrEqual(2);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { evolveOverridesSchema, evolvePresetSchema, evolvePresets, mergeEvolveOverrides } from '../evolve/evolve-config.js';
 import { pretrainConfigSchema } from '../organism/pretrain-config.js';
+import { decodingOverridesSchema } from '../policies/tiny/decoding.js';
 import { UserError } from './user-error.js';
 
 /** `fate.config.json`: every option optional; CLI flags override it. */
@@ -16,6 +17,11 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    decoding: decodingOverridesSchema
+      .optional()
+      .describe(
+        'Evaluation decoding of the tiny and llamacpp policies (and the default temperature/top-p/seed of openai policies), the same for every method; defaults in src/policies/tiny/decoding.ts',
+      ),
     evolve: evolveOverridesSchema
       .superRefine((overrides, context) => {
         // Every preset has the same shape: a section valid on one is valid on all.

@@ -1,5 +1,6 @@
 import { workerLaunch } from '../nn/process/worker-launch.js';
 import { roundRobinShares, runInWorkers } from '../nn/process/worker-pool.js';
+import type { DecodingOverrides } from '../policies/tiny/decoding.js';
 import type { ParsedDiagnosis } from './answer.js';
 import type { DiagnosisOutcome } from './diagnose.js';
 import type { DiagnosisPromptStyle } from './prompt-template.js';
@@ -9,6 +10,8 @@ import type { DiagnosisRecord } from './record.js';
 export interface DiagnoseWorkerRequest {
   /** The policy spec, as `fate diagnose --policy` takes it. */
   policySpec: string;
+  /** The config's decoding section the policy is created with (absent: the evaluation decoding). */
+  decoding?: DecodingOverrides;
   style: DiagnosisPromptStyle;
   /** Records sent to the policy in one call. */
   batchSize: number;
@@ -28,6 +31,8 @@ export interface DiagnoseWorkerOutcome {
 /** What {@link diagnoseInWorkers} needs. */
 export interface DiagnoseInWorkersOptions {
   policySpec: string;
+  /** The config's decoding section each worker creates the policy with (default: none, the evaluation decoding). */
+  decoding?: DecodingOverrides;
   records: readonly DiagnosisRecord[];
   style: DiagnosisPromptStyle;
   batchSize: number;
@@ -50,7 +55,13 @@ export async function diagnoseInWorkers(options: DiagnoseInWorkersOptions): Prom
   await runInWorkers<DiagnoseWorkerRequest, DiagnoseWorkerOutcome>({
     launch: workerLaunch(import.meta.url, 'diagnose-worker'),
     label: 'diagnose worker',
-    requests: shares.map((records) => ({ policySpec: options.policySpec, style: options.style, batchSize: options.batchSize, records })),
+    requests: shares.map((records) => ({
+      policySpec: options.policySpec,
+      ...(options.decoding !== undefined ? { decoding: options.decoding } : {}),
+      style: options.style,
+      batchSize: options.batchSize,
+      records,
+    })),
     onItem: ({ index, prompt, answer, predicted, error }, worker) => {
       const record = options.records[index];
       if (record === undefined || outcomes[index] !== undefined) throw new Error(`diagnose worker ${worker}: an outcome for record ${index}, which it was not asked for`);

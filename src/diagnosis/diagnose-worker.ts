@@ -11,7 +11,7 @@ import { diagnoseRecords } from './diagnose.js';
 import type { DiagnoseWorkerOutcome, DiagnoseWorkerRequest } from './diagnose-in-workers.js';
 
 async function run(request: DiagnoseWorkerRequest, send: (outcome: DiagnoseWorkerOutcome) => void): Promise<void> {
-  const policy = await createPolicy(request.policySpec);
+  const policy = await createPolicy(request.policySpec, request.decoding);
   const indexOf = new Map(request.records.map(({ index, record }) => [record, index]));
   await diagnoseRecords(
     request.records.map(({ record }) => record),

@@ -1,3 +1,4 @@
+import type { DecodingOverrides } from '../policies/tiny/decoding.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 import type { Verdict } from '../verifiers/score.js';
 import type { EvalTaskSelection } from './eval-tasks.js';
@@ -6,6 +7,8 @@ import type { EvalTaskSelection } from './eval-tasks.js';
 export interface EvalWorkerRequest {
   /** The policy spec, as `fate eval --policy` takes it. */
   policySpec: string;
+  /** The config's decoding section the policy is created with (absent: the evaluation decoding). */
+  decoding?: DecodingOverrides;
   selection: EvalTaskSelection;
   /** The indices, in the selection's task list, of the tasks this worker runs. */
   indices: number[];

@@ -21,7 +21,7 @@ async function run(request: EvalWorkerRequest, send: (episode: EvalWorkerEpisode
     indexOf.set(task, index);
     return task;
   });
-  const policy = await createPolicy(request.policySpec);
+  const policy = await createPolicy(request.policySpec, request.decoding);
   await evaluatePolicy(policy, tasks, {
     batchSize: request.batchSize,
     onEpisodeScored: (item) => send({ index: indexOf.get(item.task)!, trajectory: item.episode.trajectory, before: item.episode.before, after: item.episode.after, verdict: item.verdict }),

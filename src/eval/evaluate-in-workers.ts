@@ -1,5 +1,6 @@
 import { workerLaunch } from '../nn/process/worker-launch.js';
 import { roundRobinShares, runInWorkers } from '../nn/process/worker-pool.js';
+import type { DecodingOverrides } from '../policies/tiny/decoding.js';
 import type { Task } from '../suites/task.js';
 import type { EvaluatedEpisode } from './evaluate.js';
 import type { EvalTaskSelection } from './eval-tasks.js';
@@ -9,6 +10,8 @@ import type { EvalWorkerEpisode, EvalWorkerRequest } from './eval-worker-protoco
 export interface EvaluateInWorkersOptions {
   /** The policy spec each worker loads (its own copy of the policy). */
   policySpec: string;
+  /** The config's decoding section each worker creates the policy with (default: none, the evaluation decoding). */
+  decoding?: DecodingOverrides;
   selection: EvalTaskSelection;
   /** The selection's tasks, as {@link evalTasks} gives them (the workers generate the same list). */
   tasks: readonly Task[];
@@ -22,6 +25,17 @@ export interface EvaluateInWorkersOptions {
   onEpisodeDone?: (finished: number) => void;
   /** Called with each episode and its verdict as soon as it comes back. */
   onEpisodeScored?: (episode: EvaluatedEpisode) => void;
+}
+
+/** The request of each worker: its round-robin share of `indices`, with the policy and decoding to create. */
+export function evalWorkerRequests(options: EvaluateInWorkersOptions, indices: readonly number[]): EvalWorkerRequest[] {
+  return roundRobinShares(indices, options.workers).map((share) => ({
+    policySpec: options.policySpec,
+    ...(options.decoding !== undefined ? { decoding: options.decoding } : {}),
+    selection: options.selection,
+    indices: share,
+    batchSize: options.batchSize,
+  }));
 }
 
 /**
@@ -41,7 +55,7 @@ export async function evaluateInWorkers(options: EvaluateInWorkersOptions): Prom
   await runInWorkers<EvalWorkerRequest, EvalWorkerEpisode>({
     launch: workerLaunch(import.meta.url, 'eval-worker'),
     label: 'eval worker',
-    requests: roundRobinShares(indices, options.workers).map((share) => ({ policySpec: options.policySpec, selection: options.selection, indices: share, batchSize: options.batchSize })),
+    requests: evalWorkerRequests(options, indices),
     onItem: ({ index: taskIndex, trajectory, before, after, verdict }, worker) => {
       const task = options.tasks[taskIndex];
       const order = position.get(taskIndex);

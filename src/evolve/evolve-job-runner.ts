@@ -12,6 +12,7 @@ import { repairAttemptStatistics } from '../fate/repair-summary.js';
 import { loadRepairTemplate } from '../fate/repair-template.js';
 import { renderTrajectoryForRepair } from '../fate/trajectory-rendering.js';
 import type { ModelParameters } from '../nn/index.js';
+import type { DecodingOverrides } from '../policies/tiny/decoding.js';
 import type { ObjectiveVector } from '../pareto/dominance.js';
 import { pfpoAdvantages, pfpoGroupStatistics, scalarAdvantages, type PfpoGroupResult } from '../pfpo/index.js';
 import type { Task } from '../suites/task.js';
@@ -36,6 +37,8 @@ export interface EvolveRunSettings {
   policyDirectory: string;
   /** Name of the starting policy as given by the user (e.g. `tiny`). */
   policyName: string;
+  /** Changes to the evaluation decoding the policy samples with (the config's `decoding` section the run started with; `{}`: none). */
+  decoding: DecodingOverrides;
   /** Every method of the run (the shared job computes what any of them uses). */
   methods: readonly EvolveMethod[];
   /** `runs/<id>`. */
@@ -384,7 +387,7 @@ export class EvolveJobRunner {
   /** The learner with the parameters the next phase starts from (loaded on first use). */
   private async policyForPhase(): Promise<TinyLearner> {
     if (this.learner === null) {
-      this.learner = await TinyLearner.load(this.settings.policyDirectory, this.settings.policyName);
+      this.learner = await TinyLearner.load(this.settings.policyDirectory, this.settings.policyName, this.settings.decoding);
       this.base = await this.learner.snapshot();
       if (this.pending === 'base') this.pending = null;
     }

@@ -1,4 +1,5 @@
 import { hypervolume } from '../eval/hypervolume.js';
+import type { DecodingOverrides } from '../policies/tiny/decoding.js';
 import type { EvolvePreset } from './evolve-config.js';
 import type { EvolveEvent } from './evolve-event.js';
 import { evolveJobs, workerJobOrder } from './evolve-job.js';
@@ -20,6 +21,12 @@ export interface EvolveOptions {
   policyDirectory: string;
   /** Name of the starting policy as given by the user (e.g. `tiny`). */
   policyName: string;
+  /**
+   * Changes to the evaluation decoding the policy samples with, for every method (a config file's
+   * `decoding` section; default none). A new run stores it in its ledger; on resume the caller
+   * passes the stored one back.
+   */
+  decoding?: DecodingOverrides;
   methods: readonly EvolveMethod[];
   runId: string;
   /** `runs/<id>`. */
@@ -56,10 +63,11 @@ export async function runEvolve(options: EvolveOptions): Promise<EvolveSummary> 
   const { preset } = options;
   const workers = options.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a positive integer, got ${workers}`);
+  const decoding = options.decoding ?? {};
   const ledger = options.resume
     ? PhaseLedger.open(options.runDirectory)
-    : PhaseLedger.create(options.runDirectory, { preset: options.presetName, presetConfig: preset, methods: options.methods, policy: options.policyName, policyDirectory: options.policyDirectory });
-  const settings: EvolveRunSettings = { preset, policyDirectory: options.policyDirectory, policyName: options.policyName, methods: options.methods, runDirectory: options.runDirectory };
+    : PhaseLedger.create(options.runDirectory, { preset: options.presetName, presetConfig: preset, methods: options.methods, policy: options.policyName, policyDirectory: options.policyDirectory, decoding });
+  const settings: EvolveRunSettings = { preset, policyDirectory: options.policyDirectory, policyName: options.policyName, decoding, methods: options.methods, runDirectory: options.runDirectory };
   const jobs = evolveJobs(options.methods);
   let tasks: EvolveTaskSets | undefined;
 

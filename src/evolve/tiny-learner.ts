@@ -17,6 +17,7 @@ import { stratifiedDraw } from './stratified-draw.js';
 import { clippedPolicyObjective } from '../pfpo/policy-objective.js';
 import { renderConversation } from '../policies/tiny/chat-template/index.js';
 import { writeArgumentKinds } from '../policies/tiny/argument-kinds.js';
+import type { DecodingOverrides } from '../policies/tiny/decoding.js';
 import { TinyPolicy, tinyBackend } from '../policies/tiny/tiny-policy.js';
 import type { ChatMessage, OpenAiTool } from '../trajectory/message.js';
 
@@ -103,9 +104,13 @@ export class TinyLearner {
     private readonly buckets: number[],
   ) {}
 
-  /** Loads a checkpoint to learn from (the loaded parameters are copied, so the checkpoint's policy stays as it was). */
-  static async load(directory: string, name = 'tiny'): Promise<TinyLearner> {
-    const policy = await TinyPolicy.load(directory, {}, name);
+  /**
+   * Loads a checkpoint to learn from (the loaded parameters are copied, so the checkpoint's policy
+   * stays as it was); its policy samples with the evaluation decoding changed by `decoding` (a
+   * config file's `decoding` section).
+   */
+  static async load(directory: string, name = 'tiny', decoding: DecodingOverrides = {}): Promise<TinyLearner> {
+    const policy = await TinyPolicy.load(directory, decoding, name);
     const backend = await tinyBackend();
     const loaded = policy.parameters;
     const parameters = await copyParameters(backend, loaded, policy);

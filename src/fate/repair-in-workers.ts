@@ -1,5 +1,6 @@
 import { workerLaunch } from '../nn/process/worker-launch.js';
 import { roundRobinShares, runInWorkers } from '../nn/process/worker-pool.js';
+import type { DecodingOverrides } from '../policies/tiny/decoding.js';
 import type { Failure } from './failure.js';
 import { defaultCandidatesPerFailure, type RepairAttempt } from './repair-round.js';
 import type { RepairWorkerItem, RepairWorkerOptions, RepairWorkerRequest } from './repair-worker-protocol.js';
@@ -8,6 +9,8 @@ import type { RepairWorkerItem, RepairWorkerOptions, RepairWorkerRequest } from 
 export interface RepairInWorkersOptions {
   /** The policy spec each worker loads (its own copy of the policy). */
   policySpec: string;
+  /** The config's decoding section each worker creates the policy with (default: none, the evaluation decoding). */
+  decoding?: DecodingOverrides;
   failures: readonly Failure[];
   /** Worker processes (at most one per failure). */
   workers: number;
@@ -36,7 +39,12 @@ export async function repairFailuresInWorkers(options: RepairInWorkersOptions): 
   await runInWorkers<RepairWorkerRequest, RepairWorkerItem>({
     launch: workerLaunch(import.meta.url, 'repair-worker'),
     label: 'repair worker',
-    requests: roundRobinShares(indexed, options.workers).map((share) => ({ policySpec: options.policySpec, failures: share, options: options.options })),
+    requests: roundRobinShares(indexed, options.workers).map((share) => ({
+      policySpec: options.policySpec,
+      ...(options.decoding !== undefined ? { decoding: options.decoding } : {}),
+      failures: share,
+      options: options.options,
+    })),
     onItem: (item, worker) => {
       if (item.type === 'candidate') {
         done += 1;

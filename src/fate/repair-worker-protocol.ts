@@ -1,3 +1,4 @@
+import type { DecodingOverrides } from '../policies/tiny/decoding.js';
 import type { Failure } from './failure.js';
 import type { RepairAttempt, RepairOptions } from './repair-round.js';
 
@@ -11,6 +12,8 @@ export type RepairWorkerOptions = Omit<RepairOptions, 'tieBreak' | 'onCandidateD
 export interface RepairWorkerRequest {
   /** The policy spec, as `fate repair --policy` takes it. */
   policySpec: string;
+  /** The config's decoding section the policy is created with (absent: the evaluation decoding). */
+  decoding?: DecodingOverrides;
   /** This worker's failures, each with its index in the whole list. */
   failures: { index: number; failure: Failure }[];
   options: RepairWorkerOptions;

@@ -13,7 +13,7 @@ import { tieBreakByName } from './tie-break.js';
 
 async function run(request: RepairWorkerRequest, send: (item: RepairWorkerItem) => void): Promise<void> {
   const { tieBreak, ...options } = request.options;
-  const policy = await createPolicy(request.policySpec);
+  const policy = await createPolicy(request.policySpec, request.decoding);
   const indices = request.failures.map((entry) => entry.index);
   let sent = 0;
   await repairFailures(

@@ -101,7 +101,8 @@ async function runDiagnose(options: DiagnoseCommandOptions): Promise<void> {
   const started = Date.now();
   if ((options.data === undefined) === (options.suite === undefined)) throw new UserError('give either --data FILE or --suite diagnosis');
   const config = loadConfig(options.config);
-  const policy = await policyFromSpec(options.policy);
+  const decoding = config.decoding ?? {};
+  const policy = await policyFromSpec(options.policy, decoding);
   const promptStyle = options.promptStyle ?? defaultDiagnosisPromptStyle(options.policy);
   const split = options.data === undefined ? (options.split ?? 'test') : (options.split ?? null);
   const seed = options.data === undefined ? (options.seed ?? config.seed ?? 0) : null;
@@ -129,7 +130,7 @@ async function runDiagnose(options: DiagnoseCommandOptions): Promise<void> {
   const onDone = (done: number): void => progress.update(done);
   const outcomes =
     workers > 1
-      ? await diagnoseInWorkers({ policySpec: options.policy, records, style: promptStyle, batchSize, workers, onDone })
+      ? await diagnoseInWorkers({ policySpec: options.policy, decoding, records, style: promptStyle, batchSize, workers, onDone })
       : await diagnoseRecords(records, policy, { style: promptStyle, batchSize, onDone });
   progress.stop();
   const summary: DiagnoseSummary = {

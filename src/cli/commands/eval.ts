@@ -6,6 +6,7 @@ import { evaluateInWorkers } from '../../eval/evaluate-in-workers.js';
 import { evaluatePolicy, type EvaluatedEpisode } from '../../eval/evaluate.js';
 import { evalTasks, type EvalTaskSelection } from '../../eval/eval-tasks.js';
 import { suiteMetrics } from '../../eval/metrics.js';
+import { decodingOverridesSchema } from '../../policies/tiny/decoding.js';
 import type { SuiteSelection } from '../../suites/generate.js';
 import { splitSchema, type Split } from '../../suites/split.js';
 import type { Task } from '../../suites/task.js';
@@ -44,6 +45,8 @@ const storedEvalOptionsSchema = z.object({
   limit: z.number().int().nonnegative().optional(),
   seed: z.number().int().nonnegative(),
   batchSize: z.number().int().nonnegative().optional(),
+  /** The config's decoding section the run was started with (absent in runs from before it existed: the evaluation decoding). */
+  decoding: decodingOverridesSchema.optional(),
 });
 type StoredEvalOptions = z.infer<typeof storedEvalOptionsSchema>;
 
@@ -67,7 +70,7 @@ export function evalCommand(): Command {
     )
     .option(
       '--resume <run>',
-      "continue an eval run that was interrupted or failed (its id under --runs, or its folder): the episodes it stored are kept, the others are rolled out with the run's own policy, suite, split, limit and seed",
+      "continue an eval run that was interrupted or failed (its id under --runs, or its folder): the episodes it stored are kept, the others are rolled out with the run's own policy, suite, split, limit, seed and decoding",
     )
     .option('--runs <dir>', 'folder for run folders (default ./runs)')
     .option('--config <file>', 'config file (default ./fate.config.json when present)')
@@ -124,13 +127,22 @@ async function runEval(options: EvalOptions, command: Command): Promise<void> {
   } else {
     if (options.policy === undefined) throw new UserError("required option '--policy <spec>' not specified (or --resume RUN to continue a run)");
     const seed = options.seed ?? config.seed ?? 0;
-    settings = { policy: options.policy, suite: options.suite, split: options.split, seed, ...(options.limit !== undefined ? { limit: options.limit } : {}), ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}) };
+    settings = {
+      policy: options.policy,
+      suite: options.suite,
+      split: options.split,
+      seed,
+      ...(options.limit !== undefined ? { limit: options.limit } : {}),
+      ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+      decoding: config.decoding ?? {},
+    };
   }
+  const decoding = settings.decoding ?? {};
   const selection: EvalTaskSelection = { suite: settings.suite, split: settings.split, seed: settings.seed, sizes: config.suites ?? {}, ...(settings.limit !== undefined ? { limit: settings.limit } : {}) };
   let policy: Awaited<ReturnType<typeof policyFromSpec>>;
   let tasks: Task[];
   try {
-    policy = await policyFromSpec(settings.policy);
+    policy = await policyFromSpec(settings.policy, decoding);
     tasks = evalTasks(selection);
     if (tasks.length === 0) throw new UserError('no tasks to run (check --limit)');
     if (resumed) {
@@ -143,7 +155,7 @@ async function runEval(options: EvalOptions, command: Command): Promise<void> {
     resumed?.store.close();
     throw error;
   }
-  const store = resumed?.store ?? RunStore.create(runsDirectory, newRunId(`eval-${settings.policy}-${settings.split}`), 'eval', { ...options, seed: settings.seed });
+  const store = resumed?.store ?? RunStore.create(runsDirectory, newRunId(`eval-${settings.policy}-${settings.split}`), 'eval', { ...options, seed: settings.seed, decoding });
   if (resumed) store.reopen();
   else store.addTasks(tasks);
   const done = new Set(store.episodes(evalPhase).map((episode) => episode.taskId));
@@ -166,7 +178,7 @@ async function runEval(options: EvalOptions, command: Command): Promise<void> {
     // Each episode is stored as soon as it is scored, so an interrupted run keeps what it did.
     const onEpisodeScored = (item: EvaluatedEpisode): void => store.addEpisodes([storedEpisode(item, policy.name)]);
     if (remaining.length > 0) {
-      if (workers > 1) await evaluateInWorkers({ policySpec: settings.policy, selection, tasks, indices: remaining, workers, batchSize, onEpisodeDone, onEpisodeScored });
+      if (workers > 1) await evaluateInWorkers({ policySpec: settings.policy, decoding, selection, tasks, indices: remaining, workers, batchSize, onEpisodeDone, onEpisodeScored });
       else await evaluatePolicy(policy, remaining.map((index) => tasks[index]!), { batchSize, onEpisodeDone, onEpisodeScored });
     }
     progress.stop();

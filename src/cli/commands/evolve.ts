@@ -6,8 +6,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { applyEvolveOverrides, evolvePresets, type EvolvePreset, type EvolvePresetName } from '../../evolve/evolve-config.js';
 import { evolveMethods, evolveMethodSchema, type EvolveMethod, type EvolveSummary } from '../../evolve/evolve-summary.js';
 import { isWasmHeapExhaustion } from '../../evolve/evolve-job-runner.js';
+import { ledgerDecoding } from '../../evolve/ledger-decoding.js';
 import { PhaseLedger, PhaseLedgerError, writeAtomically } from '../../evolve/phase-ledger.js';
 import { runEvolve, type EvolveEvent } from '../../evolve/run-evolve.js';
+import type { DecodingOverrides } from '../../policies/tiny/decoding.js';
 import { baseCheckpointDirectory, TinyCheckpointError } from '../../policies/tiny/tiny-policy.js';
 import { renderEvolveReport } from '../../report/evolve-report.js';
 import { newRunId } from '../../store/run-store.js';
@@ -63,8 +65,11 @@ export function evolveCommand(): Command {
     .option('--methods <list>', `comma-separated methods (default: all of ${evolveMethods.join(', ')})`, parseMethods)
     .option('--rounds <n>', 'rounds (default: the preset\'s)', parseRounds)
     .option('--policy <spec>', 'starting policy: tiny (the committed base) or tiny:DIR', 'tiny')
-    .option('--resume <run>', 'continue a run (id under --runs, or its folder) from its last finished phase, with the settings it started with')
-    .option('--config <file>', 'config file whose "evolve" section changes fields of the preset, e.g. {"evolve": {"supervised": {"steps": 6}}} (default ./fate.config.json when present)')
+    .option('--resume <run>', 'continue a run (id under --runs, or its folder) from its last finished phase, with the settings (preset, methods, policy, decoding) it started with')
+    .option(
+      '--config <file>',
+      'config file whose "evolve" section changes fields of the preset, e.g. {"evolve": {"supervised": {"steps": 6}}}, and whose "decoding" section the policy samples with (default ./fate.config.json when present)',
+    )
     .option('--runs <dir>', 'folder of run folders (default ./runs)')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--workers <n>', 'most worker processes at once (the embedded model uses one core per process; 1 runs everything in this process)', parseWorkerCount, Math.min(2, availableParallelism()))
@@ -82,6 +87,7 @@ async function runEvolveCommand(options: EvolveCommandOptions): Promise<void> {
   let methods: EvolveMethod[];
   let policyName: string;
   let policyDirectory: string;
+  let decoding: DecodingOverrides;
   if (options.resume) {
     const candidates = [path.join(runsDirectory, options.resume), path.resolve(options.resume)];
     const found = candidates.find((candidate) => existsSync(path.join(candidate, 'evolve-state.json')));
@@ -101,9 +107,17 @@ async function runEvolveCommand(options: EvolveCommandOptions): Promise<void> {
     methods = stored.methods;
     policyName = stored.policy;
     policyDirectory = stored.policyDirectory;
+    try {
+      decoding = ledgerDecoding(ledger);
+    } catch (error) {
+      if (error instanceof PhaseLedgerError) throw new UserError(error.message);
+      throw error;
+    }
   } else {
     presetName = options.preset;
-    const overrides = loadConfig(options.config).evolve;
+    const config = loadConfig(options.config);
+    const overrides = config.evolve;
+    decoding = config.decoding ?? {};
     preset = overrides ? applyEvolveOverrides(evolvePresets[options.preset], overrides) : evolvePresets[options.preset];
     if (overrides && Object.keys(overrides).length > 0) presetName = `${options.preset}+config`;
     if (options.rounds !== undefined) preset = { ...preset, rounds: options.rounds };
@@ -140,7 +154,7 @@ async function runEvolveCommand(options: EvolveCommandOptions): Promise<void> {
 
   let summary: EvolveSummary;
   try {
-    summary = await runEvolve({ presetName, preset, policyDirectory, policyName, methods, runId, runDirectory, resume: Boolean(options.resume), workers: options.workers, onEvent });
+    summary = await runEvolve({ presetName, preset, policyDirectory, policyName, decoding, methods, runId, runDirectory, resume: Boolean(options.resume), workers: options.workers, onEvent });
   } catch (error) {
     if (error instanceof TinyCheckpointError || error instanceof PhaseLedgerError) throw new UserError(error.message);
     if (error instanceof Error && isWasmHeapExhaustion(error.message)) {

@@ -199,10 +199,11 @@ async function runRepair(options: RepairCommandOptions): Promise<void> {
   try {
     const { scored, policy: runPolicy } = scoredEpisodes(store, options.phase);
     const policySpec = options.policy ?? runPolicy;
-    const policy = await policyFromSpec(policySpec);
+    const decoding = config.decoding ?? {};
+    const policy = await policyFromSpec(policySpec, decoding);
     const promptStyle: RepairPromptStyle = options.promptStyle ?? (policySpec.startsWith('tiny') ? 'compact' : 'plain');
     const failures = mineFailures(scored, thresholds);
-    round = store.startRepairRound(policy.name, { ...options, thresholds, promptStyle });
+    round = store.startRepairRound(policy.name, { ...options, thresholds, promptStyle, decoding });
     process.once('SIGINT', interrupted);
     const progress = startProgress(`repair round ${round}: ${failures.length} failures × ${options.k} candidates`, failures.length * options.k);
     let added = 0;
@@ -227,6 +228,7 @@ async function runRepair(options: RepairCommandOptions): Promise<void> {
       workers > 1
         ? await repairFailuresInWorkers({
             policySpec,
+            decoding,
             failures,
             workers,
             options: { ...repairOptions, tieBreak: options.tieBreak },

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { policyReadsTask } from '../../policies/registry.js';
 import { startServer, type RunningServer } from '../../serve/index.js';
+import { loadConfig } from '../config.js';
 import { policyFromSpec } from '../policy-from-spec.js';
 import { UserError } from '../user-error.js';
 
@@ -9,6 +10,7 @@ interface ServeCommandOptions {
   port: number;
   host: string;
   name?: string;
+  config?: string;
 }
 
 function parsePort(value: string): number {
@@ -39,8 +41,9 @@ export function serveCommand(): Command {
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 8000)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--name <model>', 'model name clients send (default: the policy spec)')
+    .option('--config <file>', 'config file whose "decoding" section sets the policy\'s decoding (default ./fate.config.json when present)')
     .action(async (options: ServeCommandOptions) => {
-      const policy = await policyFromSpec(options.policy);
+      const policy = await policyFromSpec(options.policy, loadConfig(options.config).decoding ?? {});
       let server: RunningServer;
       try {
         server = await startServer({

@@ -9,7 +9,7 @@ import { OpenAiPolicyError, parseOpenAiEndpoint, type OpenAiEndpoint } from './e
 import { fateModelOwner, type FateRequestExtension } from './fate-extension.js';
 import { readBodyWithLimit, ResponseTooLargeError } from './response-body.js';
 import { RetriesExhaustedError, withRetries, type FailureAdvice } from './retry.js';
-import { openAiSettingsFromEnvironment, openAiSettingsSchema, type OpenAiSettings } from './settings.js';
+import { openAiSettingsFromEnvironment, openAiSettingsSchema, type OpenAiDecodingDefaults, type OpenAiSettings } from './settings.js';
 
 /** One attempt that ran past the policy's timeout (response body included). */
 class AttemptTimeoutError extends Error {
@@ -85,14 +85,21 @@ export class OpenAiPolicy implements SamplingPolicy {
 
   /**
    * Makes the policy of spec `openai:MODEL[@BASE_URL]` (`argument` is the part after `openai:`)
-   * with settings from `FATE_OPENAI_*` variables and the API key from `OPENAI_API_KEY` (or the
-   * variable `FATE_OPENAI_API_KEY_ENV` names). Without a key, a custom endpoint gets a placeholder
+   * with settings from `FATE_OPENAI_*` variables (over `defaults`: temperature, top-p and seed
+   * from a config file's decoding), `overrides` over both, and the API key from `OPENAI_API_KEY`
+   * (or the variable `FATE_OPENAI_API_KEY_ENV` names). Without a key, a custom endpoint gets a placeholder
    * (local servers need none); api.openai.com, or a variable named explicitly, must have one.
    * Throws {@link OpenAiPolicyError} with a one-line reason.
    */
-  static fromSpec(spec: string, argument: string, environment: NodeJS.ProcessEnv = process.env, overrides: Partial<OpenAiSettings> = {}): OpenAiPolicy {
+  static fromSpec(
+    spec: string,
+    argument: string,
+    environment: NodeJS.ProcessEnv = process.env,
+    overrides: Partial<OpenAiSettings> = {},
+    defaults: OpenAiDecodingDefaults = {},
+  ): OpenAiPolicy {
     const endpoint = parseOpenAiEndpoint(argument);
-    const settings = openAiSettingsFromEnvironment(environment, overrides);
+    const settings = openAiSettingsFromEnvironment(environment, overrides, defaults);
     const key = environment[settings.apiKeyVariable];
     const customEndpoint = endpoint.baseUrl !== undefined || (environment.OPENAI_BASE_URL ?? '') !== '';
     const explicitVariable = settings.apiKeyVariable !== openAiSettingsSchema.shape.apiKeyVariable.parse(undefined);

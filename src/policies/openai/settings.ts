@@ -63,12 +63,16 @@ function convert(text: string, kind: SettingKind): unknown {
   }
 }
 
+/** Decoding defaults of an `openai:` policy that sit below its environment variables (e.g. a config file's `decoding` section). */
+export type OpenAiDecodingDefaults = Partial<Pick<OpenAiSettings, 'temperature' | 'topP' | 'seed'>>;
+
 /**
  * Reads the settings from `FATE_OPENAI_*` environment variables (see
- * {@link openAiEnvironmentVariables}); unset or empty ones keep their defaults. A bad value throws
- * {@link OpenAiPolicyError} naming the variable.
+ * {@link openAiEnvironmentVariables}); unset or empty ones keep `defaults` where it gives the
+ * setting (a config file's decoding) and the schema defaults otherwise; `overrides` win over
+ * both. A bad value throws {@link OpenAiPolicyError} naming the variable, or the default.
  */
-export function openAiSettingsFromEnvironment(environment: NodeJS.ProcessEnv, overrides: Partial<OpenAiSettings> = {}): OpenAiSettings {
+export function openAiSettingsFromEnvironment(environment: NodeJS.ProcessEnv, overrides: Partial<OpenAiSettings> = {}, defaults: OpenAiDecodingDefaults = {}): OpenAiSettings {
   const raw: Record<string, unknown> = {};
   for (const { variable, setting, kind } of openAiEnvironmentVariables) {
     const value = environment[variable];
@@ -77,5 +81,12 @@ export function openAiSettingsFromEnvironment(environment: NodeJS.ProcessEnv, ov
     if (!parsed.success) throw new OpenAiPolicyError(`environment variable ${variable}="${value}": ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     raw[setting] = parsed.data;
   }
-  return openAiSettingsSchema.parse({ ...raw, ...overrides });
+  const kept: Record<string, unknown> = {};
+  for (const [setting, value] of Object.entries(defaults) as [keyof OpenAiDecodingDefaults, number | undefined][]) {
+    if (value === undefined || setting in raw || overrides[setting] !== undefined) continue;
+    const parsed = openAiSettingsSchema.shape[setting].safeParse(value);
+    if (!parsed.success) throw new OpenAiPolicyError(`decoding default ${setting} ${value}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    kept[setting] = parsed.data;
+  }
+  return openAiSettingsSchema.parse({ ...kept, ...raw, ...overrides });
 }

@@ -51,6 +51,26 @@ export const decodingSchema = z
   .strict();
 export type Decoding = z.infer<typeof decodingSchema>;
 
+/**
+ * Changes to the evaluation decoding from a config file's `decoding` section: the sampling fields
+ * a user may set, each optional and without a default (an absent field keeps
+ * {@link evaluationDecoding}'s value), with the bounds of {@link decodingSchema}. Whatever it sets
+ * applies to every method alike, so that rates still compare.
+ */
+export const decodingOverridesSchema = z
+  .object({
+    temperature: decodingSchema.shape.temperature.unwrap().optional().describe('Softmax temperature of what a turn does and of answer text; 0 is greedy (default 0.7)'),
+    topP: decodingSchema.shape.topP.unwrap().optional().describe('Nucleus sampling mass, above 0 and at most 1 (default 1 = off)'),
+    seed: decodingSchema.shape.seed.unwrap().optional().describe('Seed of the sampling streams, a non-negative integer (default 0)'),
+    argumentTemperature: decodingSchema.shape.argumentTemperature
+      .unwrap()
+      .optional()
+      .describe('Temperature of the tokens inside tool-call argument values (embedded policy with the grammar); 0 writes them greedily (default 0)'),
+    maxNewTokens: decodingSchema.shape.maxNewTokens.unwrap().optional().describe('Most tokens of one assistant turn, a positive integer (default 160)'),
+  })
+  .strict();
+export type DecodingOverrides = z.infer<typeof decodingOverridesSchema>;
+
 /** The evaluation decoding every method is measured with. */
 export const evaluationDecoding: Decoding = decodingSchema.parse({});
 

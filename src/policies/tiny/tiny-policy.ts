@@ -76,12 +76,13 @@ export class TinyPolicy implements Policy {
     readonly tokenizer: Tokenizer,
     private readonly sampler: Sampler,
     private readonly stopTokens: number[],
+    /** The decoding it samples with: {@link evaluationDecoding} with what {@link TinyPolicy.load} was given (e.g. a config file's `decoding` section) in its place. */
     readonly decoding: Decoding,
     readonly argumentKinds: ArgumentKinds,
     private readonly prefixReuse: boolean,
   ) {}
 
-  /** Loads the checkpoint in `directory` (default: the committed base). */
+  /** Loads the checkpoint in `directory` (default: the committed base), sampling with the evaluation decoding changed by `decoding`. */
   static async load(directory: string = baseCheckpointDirectory, decoding: Partial<Decoding> = {}, name = 'tiny', options: TinyPolicyOptions = {}): Promise<TinyPolicy> {
     if (!existsSync(path.join(directory, 'config.json'))) {
       const hint = path.resolve(directory) === baseCheckpointDirectory ? '; no base checkpoint is committed yet: build one with `fate pretrain --out models/base`' : '';
