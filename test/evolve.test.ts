@@ -71,6 +71,8 @@ describe('fate evolve', () => {
     uninterrupted = await runEvolve({ ...microRun(runDirectory, ['fate', 'fate-sft-only', 'scalar-grpo', 'gdpo', 'refusal-sft'], 1), resume: false });
     expect(evolveSummarySchema.safeParse(uninterrupted).success).toBe(true);
     expect(uninterrupted.results.map((result) => result.method)).toEqual(['fate', 'fate-sft-only', 'scalar-grpo', 'gdpo', 'refusal-sft']);
+    // The summary records the evaluation decoding every method was measured with (here the default).
+    expect(uninterrupted.decoding).toEqual({ temperature: 1, topP: 1, seed: 0, argumentTemperature: 0, maxNewTokens: 160 });
     const byMethod = new Map(uninterrupted.results.map((result) => [result.method, result]));
     const fate = byMethod.get('fate')!.rounds[0]!;
     expect(fate.repairs).not.toBeNull();

@@ -304,7 +304,7 @@ describe('openai: policy against a misbehaving server', () => {
     const bodies = stub.bodies.filter((body) => body.tools !== undefined);
     expect(bodies.length).toBeGreaterThan(0);
     for (const body of bodies) {
-      expect(body).toMatchObject({ temperature: 0.7, top_p: 1, logprobs: true });
+      expect(body).toMatchObject({ temperature: 1, top_p: 1, logprobs: true });
       expect(body.fate).toBeUndefined();
       expect(Number.isInteger(body.seed)).toBe(true);
       expect(body.tools!.every((tool) => typeof tool.function.name === 'string')).toBe(true);

@@ -35,8 +35,8 @@ describe('repair candidates sampling', () => {
     expect(own.requests.every((request) => request.sampling === undefined)).toBe(true);
   });
 
-  it('keeps the policy\'s own decoding in every preset unless a config asks otherwise', () => {
-    for (const preset of Object.values(evolvePresets)) expect(preset.repair.temperature).toBeNull();
+  it('samples the candidates at temperature 1 in every preset; a section without one keeps the policy\'s own decoding', () => {
+    for (const preset of Object.values(evolvePresets)) expect(preset.repair.temperature).toBe(1);
     const { temperature: _dropped, ...withoutTemperature } = evolvePresets.default.repair;
     expect(evolvePresetSchema.parse({ ...evolvePresets.default, repair: withoutTemperature }).repair.temperature).toBeNull();
     expect(evolvePresetSchema.safeParse({ ...evolvePresets.default, repair: { ...evolvePresets.default.repair, temperature: -1 } }).success).toBe(false);

@@ -52,11 +52,11 @@ describe('fate repair --temperature', () => {
     for (const turns of groups) expect(new Set(turns).size).toBe(1);
   }, 120_000);
 
-  it("keeps the policy's own decoding without the flag (candidates differ)", async () => {
+  it('samples at temperature 1 without the flag (candidates differ)', async () => {
     const result = await runCli(['repair', '--run', runId, '--runs', runs, '--k', '3', '--json']);
     expect(result.code).toBe(0);
     const summary = repairSummarySchema.parse(JSON.parse(result.stdout));
-    expect(summary.temperature).toBeUndefined();
+    expect(summary.temperature).toBe(1);
     const groups = candidateTurns(folder, summary.round);
     expect(groups.some((turns) => new Set(turns).size > 1)).toBe(true);
   }, 120_000);
@@ -65,6 +65,12 @@ describe('fate repair --temperature', () => {
     const result = await runCli(['repair', '--run', runId, '--runs', runs, '--k', '2', '--temperature', '0.5']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('K = 2 at temperature 0.5');
+  }, 120_000);
+
+  it("samples with the policy's own decoding with --temperature own", async () => {
+    const result = await runCli(['repair', '--run', runId, '--runs', runs, '--k', '2', '--temperature', 'own', '--json']);
+    expect(result.code).toBe(0);
+    expect(repairSummarySchema.parse(JSON.parse(result.stdout)).temperature).toBeUndefined();
   }, 120_000);
 
   it.each(['-1', 'hot', '6', '1e3'])('rejects --temperature %s with one line and exit 2', async (value) => {

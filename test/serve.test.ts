@@ -271,7 +271,7 @@ describe('fate serve passes a request\'s sampling to the policy', () => {
     const base: PolicyRequest = { episodeId: 'episode-1', messages: [{ role: 'user', content: 'hi' }], tools: [], entities: [], task: undefined };
     await remote.generate([base, { ...base, episodeId: 'episode-2', sampling: { temperature: 0.2, maxNewTokens: 7 } }]);
     const [plain, own] = policy.requests.slice(-2).sort((a, b) => a.episodeId.localeCompare(b.episodeId));
-    expect(plain!.sampling).toEqual({ temperature: 0.7, topP: 1 });
+    expect(plain!.sampling).toEqual({ temperature: 1, topP: 1 });
     expect(own!.sampling).toEqual({ temperature: 0.2, topP: 1, maxNewTokens: 7 });
   });
 });

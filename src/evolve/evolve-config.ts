@@ -23,7 +23,7 @@ const repairSchema = z
       .min(0)
       .nullable()
       .default(null)
-      .describe('Softmax temperature of the K candidates\' free text; null (default): the policy\'s own decoding, as DESIGN §2 step 2 samples them (the embedded policy\'s evaluation decoding, temperature 0.7); a number overrides it (lower writes cleaner repairs for the warmup to learn from, at the cost of diversity — our option)'),
+      .describe('Softmax temperature of the K candidates\' free text: null samples them with the policy\'s own decoding (the embedded policy\'s evaluation decoding; a config\'s `decoding` section may change it); every preset sets 1, the policy\'s unscaled distribution whatever the evaluation decoding, so that the K candidates the Pareto selection chooses among are as diverse as the policy can make them (our choice; lower writes cleaner repairs at the cost of diversity)'),
     repairPrompt: z.boolean().describe('Train on (p_f, a*) (DESIGN §2: both by default)'),
     originalPrompt: z.boolean().describe('Train on (x, a*), what the agent sees at deployment'),
     originalPromptPassingOnly: z
@@ -66,7 +66,7 @@ const policyOptimizationSchema = z
       .number()
       .min(0)
       .default(1)
-      .describe('Softmax temperature of what a turn does and of its text when the groups are sampled. 1 samples the policy itself, as the clipped ratio to π_old (scored at temperature 1) assumes, and explores more than the evaluation decoding\'s 0.7 (our choice)'),
+      .describe('Softmax temperature of what a turn does and of its text when the groups are sampled. 1 samples the policy itself, as the clipped ratio to π_old (scored at temperature 1) assumes, whatever the evaluation decoding (our choice)'),
     argumentTemperature: z
       .number()
       .min(0)
@@ -106,7 +106,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     pools: { benign: 1, attacked: 2, harmful: 1 },
     dev: { benign: 1, attacked: 1, harmful: 0 },
     test: { benign: 1, attacked: 1, harmful: 1 },
-    repair: { candidates: 2, promptStyle: 'compact', temperature: null, repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true, diagnosisShare: null },
+    repair: { candidates: 2, promptStyle: 'compact', temperature: 1, repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true, diagnosisShare: null },
     supervised: { steps: 2, peakLearningRate: 5e-4, successes: true },
     policyOptimization: { prompts: 2, steps: 1, epochs: 1, peakLearningRate: 2e-4, temperature: 1, argumentTemperature: 1 },
     pfpo: { ...pfpoDefaults, groupSize: 2 },
@@ -117,7 +117,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     pools: { benign: 4, attacked: 8, harmful: 6 },
     dev: { benign: 3, attacked: 5, harmful: 2 },
     test: { benign: 8, attacked: 24, harmful: 8 },
-    repair: { candidates: 4, promptStyle: 'compact', temperature: null, repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true, diagnosisShare: null },
+    repair: { candidates: 4, promptStyle: 'compact', temperature: 1, repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true, diagnosisShare: null },
     supervised: { steps: 12, peakLearningRate: 5e-4, successes: true },
     policyOptimization: { prompts: 6, steps: 2, epochs: 1, peakLearningRate: 2e-4, temperature: 1, argumentTemperature: 1 },
     pfpo: { ...pfpoDefaults, groupSize: 4 },
@@ -128,7 +128,7 @@ export const evolvePresets: Record<'smoke' | 'default' | 'full', EvolvePreset> =
     pools: { benign: null, attacked: null, harmful: null },
     dev: { benign: null, attacked: null, harmful: null },
     test: { benign: null, attacked: null, harmful: null },
-    repair: { candidates: 8, promptStyle: 'compact', temperature: null, repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true, diagnosisShare: null },
+    repair: { candidates: 8, promptStyle: 'compact', temperature: 1, repairPrompt: true, originalPrompt: true, originalPromptPassingOnly: true, diagnosisExamples: true, diagnosisShare: null },
     supervised: { steps: 200, peakLearningRate: 5e-4, successes: true },
     policyOptimization: { prompts: 64, steps: 16, epochs: 1, peakLearningRate: 2e-4, temperature: 1, argumentTemperature: 1 },
     pfpo: pfpoDefaults,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { suiteMetricsSchema } from '../eval/metrics.js';
 import { metricSchema } from '../eval/wilson.js';
+import { decodingOverridesSchema } from '../policies/tiny/decoding.js';
 
 /** The methods `fate evolve` can run side by side (issue: baselines under the same budget). */
 export const evolveMethods = ['fate', 'fate-sft-only', 'scalar-grpo', 'gdpo', 'refusal-sft'] as const;
@@ -106,6 +107,8 @@ export const evolveSummarySchema = z.object({
   preset: z.string(),
   seed: z.number().int(),
   policy: z.string(),
+  /** The evaluation decoding every method was measured with (absent in summaries written before it was recorded). */
+  decoding: decodingOverridesSchema.optional(),
   methods: z.array(evolveMethodSchema),
   rounds: z.number().int().nonnegative(),
   /** The starting policy on dev and test. */

@@ -1,5 +1,5 @@
 import { hypervolume } from '../eval/hypervolume.js';
-import type { DecodingOverrides } from '../policies/tiny/decoding.js';
+import { evaluationDecoding, type DecodingOverrides } from '../policies/tiny/decoding.js';
 import type { EvolvePreset } from './evolve-config.js';
 import type { EvolveEvent } from './evolve-event.js';
 import { evolveJobs, workerJobOrder } from './evolve-job.js';
@@ -116,6 +116,13 @@ export async function runEvolve(options: EvolveOptions): Promise<EvolveSummary> 
     preset: options.presetName,
     seed: preset.seed,
     policy: options.policyName,
+    decoding: {
+      temperature: decoding.temperature ?? evaluationDecoding.temperature,
+      topP: decoding.topP ?? evaluationDecoding.topP,
+      seed: decoding.seed ?? evaluationDecoding.seed,
+      argumentTemperature: decoding.argumentTemperature ?? evaluationDecoding.argumentTemperature,
+      maxNewTokens: decoding.maxNewTokens ?? evaluationDecoding.maxNewTokens,
+    },
     methods: [...options.methods],
     rounds: preset.rounds,
     base: { dev: base.dev.metrics, devPoint: base.dev.point, test: base.test.metrics, testPoint: base.test.point },

@@ -29,7 +29,8 @@ interface RepairCommandOptions {
   run: string;
   policy?: string;
   k: number;
-  temperature?: number;
+  /** Candidates' free-text temperature, or `own` for the policy's own decoding. */
+  temperature: number | 'own';
   phase: string;
   threshold?: Partial<ObjectiveThresholds>;
   tieBreak: string;
@@ -59,7 +60,12 @@ function parseCandidateCount(value: string): number {
 /** Largest candidate temperature accepted. */
 const maximumTemperature = 5;
 
-function parseTemperature(value: string): number {
+/** Default temperature of the candidates: the policy's unscaled distribution, as `fate evolve` samples them. */
+const defaultCandidateTemperature = 1;
+
+/** A `--temperature` value: a number from 0 to the maximum, or `own` for the policy's own decoding. */
+function parseTemperature(value: string): number | 'own' {
+  if (value === 'own') return 'own';
   const temperature = /^\d+(\.\d+)?$|^\.\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isFinite(temperature) || temperature > maximumTemperature) throw new InvalidArgumentError(`expected a number from 0 to ${maximumTemperature}, got "${value}"`);
   return temperature;
@@ -85,8 +91,9 @@ export function repairCommand(): Command {
     .option('--k <k>', 'candidates per failure, 1 to 256', parseCandidateCount, defaultCandidatesPerFailure)
     .option(
       '--temperature <t>',
-      "softmax temperature of the candidates' free text, 0 (greedy) to 5 (default: the policy's own decoding, as DESIGN §2 step 2 samples them; the embedded policy keeps argument values greedy)",
+      "softmax temperature of the candidates' free text, 0 (greedy) to 5, or `own` for the policy's own decoding (default 1: the policy's unscaled distribution, so the K candidates the Pareto selection chooses among are as diverse as it makes them, as `fate evolve` samples them; the embedded policy keeps argument values greedy)",
       parseTemperature,
+      defaultCandidateTemperature,
     )
     .option('--phase <phase>', 'phase of the stored episodes to mine', 'eval')
     .option('--threshold <objective=value>', 'failure threshold of one objective (repeatable; default 1 for each)', parseThreshold)
@@ -219,7 +226,7 @@ async function runRepair(options: RepairCommandOptions): Promise<void> {
       candidatesPerFailure: options.k,
       thresholds,
       promptStyle,
-      ...(options.temperature !== undefined ? { sampling: { temperature: options.temperature } } : {}),
+      ...(options.temperature !== 'own' ? { sampling: { temperature: options.temperature } } : {}),
       batchSize: options.batchSize ?? config.eval?.batchSize ?? 64,
       verifyOptions: { controlScope: options.controlScope },
     };
@@ -252,7 +259,7 @@ async function runRepair(options: RepairCommandOptions): Promise<void> {
       policy: policy.name,
       candidatesPerFailure: options.k,
       promptStyle,
-      ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+      ...(options.temperature !== 'own' ? { temperature: options.temperature } : {}),
       tieBreak: options.tieBreak,
       episodes: scored.length,
       ...repairAttemptStatistics(attempts),

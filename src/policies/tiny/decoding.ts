@@ -2,18 +2,18 @@ import { z } from 'zod';
 import type { SamplingOverrides } from '../../agent/policy.js';
 
 /**
- * Decoding of the embedded policy. Evaluation decoding is fixed here and the same for every
- * method, so that rates compare (DESIGN §7). What a turn does is sampled at temperature 0.7, as
- * instruct models are commonly run: it keeps the base organism's mixture of behaviours (greedy
- * decoding would collapse it to the majority behaviour) while trimming the unlikely draws of a
- * small model's long tail (chosen on the dev split; README, Embedded policy). Argument values are
- * written greedily: the tiny model's sampled free text (a post, an e-mail body, a search query)
- * garbles the key words a task needs, while which tool it calls — the behaviour the verifiers
- * judge — stays sampled.
+ * Decoding of the embedded policy. Evaluation decoding is fixed here (and can be changed by the
+ * config's `decoding` section) and the same for every method, so that rates compare (DESIGN §7).
+ * What a turn does is sampled at temperature 1, which reproduces the base organism's mixture of
+ * behaviours and shows the shifts training makes in it; greedy decoding would collapse it to the
+ * majority behaviour, and a lower temperature sharpens it toward that behaviour (README,
+ * Embedded policy, measures 0.7 and 0.5). Argument values are written greedily: the tiny model's
+ * sampled free text (a post, an e-mail body, a search query) garbles the key words a task needs,
+ * while which tool it calls — the behaviour the verifiers judge — stays sampled.
  */
 export const decodingSchema = z
   .object({
-    temperature: z.number().min(0).default(0.7).describe('Softmax temperature of what a turn does (answer or call, which tool, which key) and of answer text; 0 is greedy (evaluation default 0.7, chosen on the dev split)'),
+    temperature: z.number().min(0).default(1).describe('Softmax temperature of what a turn does (answer or call, which tool, which key) and of answer text; 0 is greedy'),
     argumentTemperature: z
       .number()
       .min(0)
@@ -59,7 +59,7 @@ export type Decoding = z.infer<typeof decodingSchema>;
  */
 export const decodingOverridesSchema = z
   .object({
-    temperature: decodingSchema.shape.temperature.unwrap().optional().describe('Softmax temperature of what a turn does and of answer text; 0 is greedy (default 0.7)'),
+    temperature: decodingSchema.shape.temperature.unwrap().optional().describe('Softmax temperature of what a turn does and of answer text; 0 is greedy (default 1)'),
     topP: decodingSchema.shape.topP.unwrap().optional().describe('Nucleus sampling mass, above 0 and at most 1 (default 1 = off)'),
     seed: decodingSchema.shape.seed.unwrap().optional().describe('Seed of the sampling streams, a non-negative integer (default 0)'),
     argumentTemperature: decodingSchema.shape.argumentTemperature
