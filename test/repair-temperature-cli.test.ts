@@ -2,7 +2,7 @@
  * `fate repair --temperature`: the K candidates' free text is sampled at the temperature asked
  * for, end to end through the CLI with the embedded policy (a small random checkpoint).
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,28 @@ describe('fate repair --temperature', () => {
     expect(result.code).toBe(0);
     expect(repairSummarySchema.parse(JSON.parse(result.stdout)).temperature).toBeUndefined();
   }, 120_000);
+
+  it("samples with the config's decoding in worker processes as in one (--temperature own)", async () => {
+    const config = path.join(mkdtempSync(path.join(tmpdir(), 'fate-repair-decoding-')), 'fate.config.json');
+    // Greedy turns of at most 6 tokens: a worker that kept the evaluation decoding (160 tokens a turn) would write longer ones.
+    writeFileSync(config, JSON.stringify({ decoding: { temperature: 0, maxNewTokens: 6 } }));
+    const rounds: number[] = [];
+    for (const workers of ['1', '2']) {
+      const result = await runCli(['repair', '--run', runId, '--runs', runs, '--k', '2', '--temperature', 'own', '--workers', workers, '--config', config, '--json']);
+      expect(result.code, result.stderr).toBe(0);
+      rounds.push(repairSummarySchema.parse(JSON.parse(result.stdout)).round);
+    }
+    const store = RunStore.open(folder);
+    try {
+      const stepTokens = (round: number) => store.repairCandidates(round).flatMap((candidate) => candidate.trajectory.steps.map((step) => step.tokenIds ?? []));
+      const [one, two] = rounds.map(stepTokens);
+      expect(two!.some((ids) => ids.length > 0)).toBe(true);
+      for (const ids of two!) expect(ids.length).toBeLessThanOrEqual(6);
+      expect(two).toEqual(one);
+    } finally {
+      store.close();
+    }
+  }, 180_000);
 
   it.each(['-1', 'hot', '6', '1e3'])('rejects --temperature %s with one line and exit 2', async (value) => {
     const result = await runCli(['repair', '--run', runId, '--runs', runs, '--temperature', value]);
