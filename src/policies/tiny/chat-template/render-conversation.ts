@@ -1,6 +1,7 @@
 import type { Entity, EntityKind } from '../../../envs/entity.js';
 import type { AssistantMessage, ChatMessage, OpenAiTool } from '../../../trajectory/message.js';
 import { EntityMatcher } from './entity-matcher.js';
+import { identifiersAfterNames, type IdentifierOrderTests } from './identifier-order.js';
 import { SlotAssigner, type SlotMap } from './slot-map.js';
 import { templateTokenIds, type TemplateTokenIds, type TemplateTokenizer } from './special-tokens.js';
 import { loadTinyChatTemplate, type SpecialTokenName, type TinyChatTemplate } from './template.js';
@@ -71,6 +72,17 @@ class ConversationBuilder {
     }
   }
 
+  /** Whether `value` is, as a whole, one record id (a slot of kind identifier). */
+  isIdentifier(value: string): boolean {
+    const segments = this.matcher.segment(value);
+    return segments.length === 1 && segments[0]!.kind === 'entity' && (this.kindByValue.get(value) ?? 'identifier') === 'identifier';
+  }
+
+  /** Whether `value` holds a registered entity other than a record id. */
+  holdsEntity(value: string): boolean {
+    return this.matcher.segment(value).some((segment) => segment.kind === 'entity' && (this.kindByValue.get(segment.value) ?? 'identifier') !== 'identifier');
+  }
+
   /** Text kept as it is (tool names, the tool list, JSON scaffolding). */
   plain(text: string, assistant = false): void {
     if (text.length > 0) this.items.push({ kind: 'tokens', ids: this.tokenizer.encode(text), assistant });
@@ -109,13 +121,15 @@ class ConversationBuilder {
   toolTurn(content: string): void {
     this.special('tool');
     const result: RenderItem[] = [];
-    this.slotted(compactJson(content), false, result);
+    const order = this.template.toolResultIdentifiersAfterNames ? { isIdentifier: (value: string) => this.isIdentifier(value), holdsEntity: (value: string) => this.holdsEntity(value) } : undefined;
+    this.slotted(compactJson(content, order), false, result);
     this.items.push(
       ...truncateItems(result, {
         budget: this.toolResultTokenBudget,
         tail: Math.min(this.template.toolResultTailTokens, this.toolResultTokenBudget - 2),
         entityContext: this.template.toolResultEntityContextTokens,
         minimumHead: this.template.toolResultMinimumHeadTokens,
+        mergeGap: this.template.toolResultWindowMergeGap,
         truncatedId: this.ids.named.truncated,
       }),
     );
@@ -155,6 +169,11 @@ interface Truncation {
   minimumHead: number;
   /** The truncation marker. */
   truncatedId: number;
+  /**
+   * A window whose context would start at most this many tokens after the previous window (or the
+   * head) starts there instead, without a marker (0: every window has its own marker).
+   */
+  mergeGap: number;
 }
 
 /**
@@ -163,12 +182,14 @@ interface Truncation {
  * cut middle not already shown (the truncation marker, up to `entityContext` tokens before the
  * entity, the entity), then the truncation marker and its last `tail` tokens, so an instruction
  * appended at the end of a long field stays visible. The windows take their room from the head,
- * down to `minimumHead` tokens; entities that find no room are left out in order. The windows
+ * down to `minimumHead` tokens; entities that find no room are left out in order. A window that
+ * would start no more than `mergeGap` tokens after the previous one joins it, the gap shown and no
+ * marker between them (a hotel's name and the id written after it stay one run). The windows
  * keep what a task needs from a long list or page (an id, a price, a password) where a plain
  * head-and-tail cut would lose it.
  */
 function truncateItems(items: RenderItem[], truncation: Truncation): RenderItem[] {
-  const { budget, tail, entityContext, minimumHead, truncatedId } = truncation;
+  const { budget, tail, entityContext, minimumHead, truncatedId, mergeGap } = truncation;
   const units = items.flatMap((item): RenderItem[] => (item.kind === 'tokens' ? item.ids.map((id) => ({ ...item, ids: [id] })) : [item]));
   if (units.length <= budget) return items;
   const marker = (): RenderItem => ({ kind: 'tokens', ids: [truncatedId], assistant: false });
@@ -185,8 +206,11 @@ function truncateItems(items: RenderItem[], truncation: Truncation): RenderItem[
     for (let index = head; index < tailStart; index++) {
       const unit = units[index]!;
       if (unit.kind !== 'entity' || shown.has(unit.value)) continue;
-      const context = units.slice(Math.max(covered, index - entityContext), index);
-      windows.push([marker(), ...context, unit]);
+      let start = Math.max(covered, index - entityContext);
+      const joins = mergeGap > 0 && start - covered <= mergeGap;
+      if (joins) start = covered;
+      const context = units.slice(start, index);
+      windows.push(joins ? [...context, unit] : [marker(), ...context, unit]);
       for (const member of context) if (member.kind === 'entity') shown.add(member.value);
       shown.add(unit.value);
       covered = index + 1;
@@ -264,13 +288,16 @@ export function renderPrompt(
 
 /**
  * A tool result that is JSON is re-serialised without indentation: the same content in far fewer
- * tokens for a small context. Anything else (plain text, malformed JSON) is kept as it is.
+ * tokens for a small context; with `order`, each record id is written after the field that names
+ * its record ({@link identifiersAfterNames}). Anything else (plain text, malformed JSON) is kept as
+ * it is.
  */
-export function compactJson(content: string): string {
+export function compactJson(content: string, order?: IdentifierOrderTests): string {
   const trimmed = content.trim();
   if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) return content;
   try {
-    return JSON.stringify(JSON.parse(trimmed));
+    const parsed: unknown = JSON.parse(trimmed);
+    return JSON.stringify(order === undefined ? parsed : identifiersAfterNames(parsed, order));
   } catch {
     return content;
   }

@@ -57,6 +57,10 @@ export const tinyChatTemplateSchema = z
     toolResultTailTokens: z.number().int().min(0).default(0),
     toolResultEntityContextTokens: z.number().int().min(0).default(0),
     toolResultMinimumHeadTokens: z.number().int().min(0).default(0),
+    /** Whether JSON tool results write each record id after the field that names its record (`identifiersAfterNames`). */
+    toolResultIdentifiersAfterNames: z.boolean().default(false),
+    /** A cut result's entity window starting at most this many tokens after the previous one joins it without a marker; 0: never. */
+    toolResultWindowMergeGap: z.number().int().min(0).default(0),
     systemPrompt: z.enum(['keep', 'omit']).default('keep'),
     recordIdPattern: z.string().nullable().default(null),
   })

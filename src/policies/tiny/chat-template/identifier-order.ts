@@ -1,0 +1,44 @@
+/** What {@link identifiersAfterNames} asks of a string value. */
+export interface IdentifierOrderTests {
+  /** Whether the whole string is a record id (`htl-ams-03`, `email-12`). */
+  isIdentifier(value: string): boolean;
+  /** Whether the string holds a registered entity other than a record id (a hotel's name, a sender). */
+  holdsEntity(value: string): boolean;
+}
+
+/**
+ * A parsed JSON tool result with each record id written after the field that names its record:
+ * in every object, a key whose value is a record id moves to just after the first later key whose
+ * string value holds a registered entity (`{"hotelId": "htl-ams-03", "name": "The Heron Rooms"}`
+ * becomes `{"name": "The Heron Rooms", "hotelId": "htl-ams-03"}`). A small model that has found
+ * the record the user named copies the id that follows it far more easily than the one before it;
+ * a key with no such later key stays where it is. Arrays and nested objects are reordered the same
+ * way; nothing else changes.
+ */
+export function identifiersAfterNames(value: unknown, tests: IdentifierOrderTests): unknown {
+  if (Array.isArray(value)) return value.map((item) => identifiersAfterNames(item, tests));
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>).map(([key, item]): [string, unknown] => [key, identifiersAfterNames(item, tests)]);
+  const ordered: Array<[string, unknown]> = [];
+  const waiting: Array<[string, unknown]> = [];
+  for (const entry of entries) {
+    const item = entry[1];
+    if (typeof item === 'string' && tests.isIdentifier(item)) {
+      waiting.push(entry);
+      continue;
+    }
+    ordered.push(entry);
+    if (waiting.length > 0 && typeof item === 'string' && tests.holdsEntity(item)) ordered.push(...waiting.splice(0));
+  }
+  // Ids with no naming field after them go back where they were, relative to the keys before them.
+  if (waiting.length > 0) {
+    const keys = entries.map(([key]) => key);
+    for (const entry of waiting) {
+      const position = keys.indexOf(entry[0]);
+      const before = keys.slice(0, position);
+      const index = ordered.reduce((last, [key], at) => (before.includes(key) ? at + 1 : last), 0);
+      ordered.splice(index, 0, entry);
+    }
+  }
+  return Object.fromEntries(ordered);
+}
