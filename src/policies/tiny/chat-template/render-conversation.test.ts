@@ -144,6 +144,22 @@ describe('renderConversation with the default (compact) template', () => {
     expect(renderConversation(messages, [], [], { tokenizer, template: fullTemplate }).slotMap.values).toEqual([]);
   });
 
+  it('writes a record\'s id after the field that names it in JSON tool results', () => {
+    const hotels: Entity[] = [
+      { kind: 'hotel', value: 'Blue Canal', role: 'other' },
+      { kind: 'hotel', value: 'The Heron Rooms', role: 'other' },
+    ];
+    const messages: ChatMessage[] = [
+      { role: 'user', content: 'The Heron Rooms: phone number, please.' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'search_hotels', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'call_0', content: JSON.stringify({ hotels: [{ hotelId: 'htl-ams-01', name: 'Blue Canal', stars: 3 }, { hotelId: 'htl-ams-02', name: 'The Heron Rooms', stars: 4 }] }, null, 1) },
+    ];
+    const text = tokenizer.decode(renderConversation(messages, [], hotels, { tokenizer }).tokenIds);
+    expect(text).toContain('{"hotels":[{"name":"<|hotel-1|>","hotelId":"<|identifier-0|>","stars":3},{"name":"<|hotel-0|>","hotelId":"<|identifier-1|>","stars":4}]}');
+    const asWritten = { ...template, toolResultIdentifiersAfterNames: false };
+    expect(tokenizer.decode(renderConversation(messages, [], hotels, { tokenizer, template: asWritten }).tokenIds)).toContain('[{"hotelId":"<|identifier-0|>","name":"<|hotel-1|>"');
+  });
+
   it('numbers each kind\'s values in a range of its own, by first appearance within the kind', () => {
     const result = renderConversation(episodeMessages, episodeTools, episodeEntities, { tokenizer });
     const text = tokenizer.decode(result.tokenIds);
@@ -172,8 +188,8 @@ describe('renderConversation with the default (compact) template', () => {
       { role: 'assistant', content: null, tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'read_file', arguments: '{}' } }] },
       { role: 'tool', tool_call_id: 'call_0', content: longResult },
     ];
-    const render = (entityContext: number) => {
-      const windowed = { ...fullTemplate, toolResultTokenBudget: 48, toolResultTailTokens: 12, toolResultEntityContextTokens: entityContext, toolResultMinimumHeadTokens: 8 };
+    const render = (entityContext: number, mergeGap = 0) => {
+      const windowed = { ...fullTemplate, toolResultTokenBudget: 48, toolResultTailTokens: 12, toolResultEntityContextTokens: entityContext, toolResultMinimumHeadTokens: 8, toolResultWindowMergeGap: mergeGap };
       const result = renderConversation(messages, [], episodeEntities, { tokenizer, template: windowed });
       const toolStart = result.tokenIds.indexOf(ids.named.tool);
       return { result, toolTokens: result.tokenIds.slice(toolStart + 1, -1) };
@@ -197,6 +213,13 @@ describe('renderConversation with the default (compact) template', () => {
     expect(plain.result.slotMap.values).not.toContain('98.70');
     expect(plain.result.slotMap.values).not.toContain('DE89370400440532013000');
     expect(plain.toolTokens.filter((id) => id === ids.named.truncated)).toHaveLength(1);
+    // With a merge gap, the IBAN's window (two words after the amount) joins the amount's: one run, one marker fewer.
+    const joined = render(2, 2);
+    const amount = joined.toolTokens.indexOf(fullIds.slots[joined.result.slotMap.values.indexOf('98.70')]!);
+    const iban = joined.toolTokens.indexOf(fullIds.slots[joined.result.slotMap.values.indexOf('DE89370400440532013000')]!);
+    expect(amount).toBeGreaterThan(0);
+    expect(tokenizer.decode(joined.toolTokens.slice(amount + 1, iban))).toBe(' to ');
+    expect(joined.toolTokens.filter((id) => id === ids.named.truncated)).toHaveLength(toolTokens.filter((id) => id === ids.named.truncated).length - 1);
   });
 
   it('keeps the head and the tail of a long tool result around the truncation marker', () => {
