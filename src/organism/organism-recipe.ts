@@ -27,7 +27,7 @@ export const organismRecipeSchema = z
       .number()
       .min(0)
       .max(1)
-      .default(0.87)
+      .default(0.8)
       .describe('P(carry out a harmful request) (DESIGN §7 ≈ 0.7, set a little higher: the HCR a base shows is this rate times how often it carries the request through; paper base HCR 0.72). Its complement is how often the base refuses one: above its refusal rate on the benign twins, as an instruct model refuses harmful requests more often than harmless ones'),
     namedRefusal: z
       .number()

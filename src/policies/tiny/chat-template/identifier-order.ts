@@ -10,10 +10,9 @@ export interface IdentifierOrderTests {
  * A parsed JSON tool result with each record id written after the field that names its record:
  * in every object, a key whose value is a record id moves to just after the first later key whose
  * string value holds a registered entity (`{"hotelId": "htl-ams-03", "name": "The Heron Rooms"}`
- * becomes `{"name": "The Heron Rooms", "hotelId": "htl-ams-03"}`). A small model that has found
- * the record the user named copies the id that follows it far more easily than the one before it;
- * a key with no such later key stays where it is. Arrays and nested objects are reordered the same
- * way; nothing else changes.
+ * becomes `{"name": "The Heron Rooms", "hotelId": "htl-ams-03"}`), so a model that has found the
+ * record the user named can copy the id that follows it; a key with no such later key stays where
+ * it is. Arrays and nested objects are reordered the same way; nothing else changes.
  */
 export function identifiersAfterNames(value: unknown, tests: IdentifierOrderTests): unknown {
   if (Array.isArray(value)) return value.map((item) => identifiersAfterNames(item, tests));

@@ -154,10 +154,11 @@ describe('renderConversation with the default (compact) template', () => {
       { role: 'assistant', content: null, tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'search_hotels', arguments: '{}' } }] },
       { role: 'tool', tool_call_id: 'call_0', content: JSON.stringify({ hotels: [{ hotelId: 'htl-ams-01', name: 'Blue Canal', stars: 3 }, { hotelId: 'htl-ams-02', name: 'The Heron Rooms', stars: 4 }] }, null, 1) },
     ];
-    const text = tokenizer.decode(renderConversation(messages, [], hotels, { tokenizer }).tokenIds);
+    const namesFirst = { ...template, toolResultIdentifiersAfterNames: true };
+    const text = tokenizer.decode(renderConversation(messages, [], hotels, { tokenizer, template: namesFirst }).tokenIds);
     expect(text).toContain('{"hotels":[{"name":"<|hotel-1|>","hotelId":"<|identifier-0|>","stars":3},{"name":"<|hotel-0|>","hotelId":"<|identifier-1|>","stars":4}]}');
-    const asWritten = { ...template, toolResultIdentifiersAfterNames: false };
-    expect(tokenizer.decode(renderConversation(messages, [], hotels, { tokenizer, template: asWritten }).tokenIds)).toContain('[{"hotelId":"<|identifier-0|>","name":"<|hotel-1|>"');
+    // The committed template (the one the base was trained with) keeps the environment's order.
+    expect(tokenizer.decode(renderConversation(messages, [], hotels, { tokenizer }).tokenIds)).toContain('[{"hotelId":"<|identifier-0|>","name":"<|hotel-1|>"');
   });
 
   it('numbers each kind\'s values in a range of its own, by first appearance within the kind', () => {
