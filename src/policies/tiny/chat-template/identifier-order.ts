@@ -18,26 +18,17 @@ export function identifiersAfterNames(value: unknown, tests: IdentifierOrderTest
   if (Array.isArray(value)) return value.map((item) => identifiersAfterNames(item, tests));
   if (value === null || typeof value !== 'object') return value;
   const entries = Object.entries(value as Record<string, unknown>).map(([key, item]): [string, unknown] => [key, identifiersAfterNames(item, tests)]);
+  const names = (item: unknown): boolean => typeof item === 'string' && !tests.isIdentifier(item) && tests.holdsEntity(item);
   const ordered: Array<[string, unknown]> = [];
   const waiting: Array<[string, unknown]> = [];
-  for (const entry of entries) {
+  entries.forEach((entry, index) => {
     const item = entry[1];
-    if (typeof item === 'string' && tests.isIdentifier(item)) {
+    if (typeof item === 'string' && tests.isIdentifier(item) && entries.slice(index + 1).some(([, later]) => names(later))) {
       waiting.push(entry);
-      continue;
+      return;
     }
     ordered.push(entry);
-    if (waiting.length > 0 && typeof item === 'string' && tests.holdsEntity(item)) ordered.push(...waiting.splice(0));
-  }
-  // Ids with no naming field after them go back where they were, relative to the keys before them.
-  if (waiting.length > 0) {
-    const keys = entries.map(([key]) => key);
-    for (const entry of waiting) {
-      const position = keys.indexOf(entry[0]);
-      const before = keys.slice(0, position);
-      const index = ordered.reduce((last, [key], at) => (before.includes(key) ? at + 1 : last), 0);
-      ordered.splice(index, 0, entry);
-    }
-  }
+    if (names(item)) ordered.push(...waiting.splice(0));
+  });
   return Object.fromEntries(ordered);
 }
