@@ -67,20 +67,25 @@ class ConversationBuilder {
   /** Text whose entity values become slots. */
   slotted(text: string, assistant = false, into: RenderItem[] = this.items): void {
     for (const segment of this.matcher.segment(text)) {
-      if (segment.kind === 'entity') into.push({ kind: 'entity', value: segment.value, entityKind: this.kindByValue.get(segment.value) ?? 'identifier', assistant });
+      if (segment.kind === 'entity') into.push({ kind: 'entity', value: segment.value, entityKind: this.kindOf(segment.value), assistant });
       else into.push({ kind: 'tokens', ids: this.tokenizer.encode(segment.text), assistant });
     }
+  }
+
+  /** The kind of a matched value: its registered kind, or identifier for a record id the pattern matched. */
+  kindOf(value: string): EntityKind {
+    return this.kindByValue.get(value) ?? 'identifier';
   }
 
   /** Whether `value` is, as a whole, one record id (a slot of kind identifier). */
   isIdentifier(value: string): boolean {
     const segments = this.matcher.segment(value);
-    return segments.length === 1 && segments[0]!.kind === 'entity' && (this.kindByValue.get(value) ?? 'identifier') === 'identifier';
+    return segments.length === 1 && segments[0]!.kind === 'entity' && this.kindOf(value) === 'identifier';
   }
 
   /** Whether `value` holds a registered entity other than a record id. */
   holdsEntity(value: string): boolean {
-    return this.matcher.segment(value).some((segment) => segment.kind === 'entity' && (this.kindByValue.get(segment.value) ?? 'identifier') !== 'identifier');
+    return this.matcher.segment(value).some((segment) => segment.kind === 'entity' && this.kindOf(segment.value) !== 'identifier');
   }
 
   /** Text kept as it is (tool names, the tool list, JSON scaffolding). */
