@@ -6,7 +6,8 @@ import { renderConversation, renderPrompt } from './render-conversation.js';
 import { usedSlots } from './slot-map.js';
 import { slotToken, templateTokenIds } from './special-tokens.js';
 import { loadTinyChatTemplate } from './template.js';
-import { episodeEntities, episodeMessages, episodeTools, fullTemplate, testTokenizer } from './test-support.js';
+import { parseAssistantOutput } from './parse-assistant-output.js';
+import { episodeEntities, episodeMessages, episodeTools, fullTemplate, linkedTemplate, testTokenizer } from './test-support.js';
 
 const template = loadTinyChatTemplate();
 const tokenizer = testTokenizer();
@@ -159,6 +160,39 @@ describe('renderConversation with the default (compact) template', () => {
     expect(text).toContain('{"hotels":[{"name":"<|hotel-1|>","hotelId":"<|identifier-0|>","stars":3},{"name":"<|hotel-0|>","hotelId":"<|identifier-1|>","stars":4}]}');
     // The committed template (the one the base was trained with) keeps the environment's order.
     expect(tokenizer.decode(renderConversation(messages, [], hotels, { tokenizer }).tokenIds)).toContain('[{"hotelId":"<|identifier-0|>","name":"<|hotel-1|>"');
+  });
+
+  it('gives a record id the linked slot of the entity that names its record, with linked kinds', () => {
+    const hotels: Entity[] = [
+      { kind: 'hotel', value: 'Blue Canal', role: 'other' },
+      { kind: 'hotel', value: 'The Heron Rooms', role: 'other' },
+    ];
+    const search = { hotels: [{ hotelId: 'htl-ams-01', name: 'Blue Canal', stars: 3 }, { hotelId: 'htl-ams-02', name: 'The Heron Rooms', stars: 4 }] };
+    const messages: ChatMessage[] = [
+      { role: 'user', content: 'The Heron Rooms: phone number, please. Not bk-3.' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'search_hotels', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'call_0', content: JSON.stringify(search, null, 1) },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_hotel_details', arguments: '{"hotel_id":"htl-ams-02"}' } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: JSON.stringify([{ bookingId: 'bk-3', hotel: 'Blue Canal' }]) },
+    ];
+    const result = renderConversation(messages, [], hotels, { tokenizer, template: linkedTemplate });
+    const text = tokenizer.decode(result.tokenIds);
+    // The named hotel is hotel-0 (the user's request), so its record's id is hotel-id-0, wherever the record sits in the list.
+    expect(text).toContain('{"hotels":[{"hotelId":"<|hotel-id-1|>","name":"<|hotel-1|>","stars":3},{"hotelId":"<|hotel-id-0|>","name":"<|hotel-0|>","stars":4}]}');
+    expect(text).toContain('"arguments": {"hotel_id":"<|hotel-id-0|>"}');
+    // An id first seen outside a record keeps its identifier slot, and its record then does not move it.
+    expect(text).toContain('Not <|identifier-0|>.');
+    expect(text).toContain('[{"bookingId":"<|identifier-0|>","hotel":"<|hotel-1|>"}]');
+    // Linked slots map back to the ids, so a generated call names the real record.
+    const byValue = new Map(usedSlots(result.slotMap).map((slot) => [result.slotMap.values[slot], slotToken(linkedTemplate, slot)]));
+    expect(byValue.get('htl-ams-02')).toBe('<|hotel-id-0|>');
+    const generated = '<|call|>{"name": "get_hotel_details", "arguments": {"hotel_id":"<|hotel-id-1|>"}}<|/call|><|end|>';
+    expect(parseAssistantOutput(generated, result.slotMap, { template: linkedTemplate }).tool_calls?.[0]?.function.arguments).toBe('{"hotel_id":"htl-ams-01"}');
+    // A prompt is a prefix of the longer conversation, slot numbers included.
+    const prompt = renderPrompt(messages.slice(0, 3), [], hotels, { tokenizer, template: linkedTemplate });
+    expect(result.tokenIds.slice(0, prompt.tokenIds.length)).toEqual(prompt.tokenIds);
+    // Without linked kinds (the committed template) the ids number by appearance.
+    expect(tokenizer.decode(renderConversation(messages, [], hotels, { tokenizer }).tokenIds)).toContain('"hotel_id":"<|identifier-2|>"');
   });
 
   it('numbers each kind\'s values in a range of its own, by first appearance within the kind', () => {

@@ -2,7 +2,8 @@ import type { Entity, EntityKind } from '../../../envs/entity.js';
 import type { AssistantMessage, ChatMessage, OpenAiTool } from '../../../trajectory/message.js';
 import { EntityMatcher } from './entity-matcher.js';
 import { identifiersAfterNames, type IdentifierOrderTests } from './identifier-order.js';
-import { SlotAssigner, type SlotMap } from './slot-map.js';
+import { recordNames } from './record-names.js';
+import { SlotAssigner, type RecordName, type SlotMap } from './slot-map.js';
 import { templateTokenIds, type TemplateTokenIds, type TemplateTokenizer } from './special-tokens.js';
 import { loadTinyChatTemplate, type SpecialTokenName, type TinyChatTemplate } from './template.js';
 import { toolCallBodyFrame } from './tool-call-body.js';
@@ -36,7 +37,10 @@ export interface RenderedPrompt {
   slotMap: SlotMap;
 }
 
-type RenderItem = { kind: 'tokens'; ids: number[]; assistant: boolean } | { kind: 'entity'; value: string; entityKind: EntityKind; assistant: boolean };
+type RenderItem =
+  | { kind: 'tokens'; ids: number[]; assistant: boolean }
+  /** `namedBy`: the entity naming the record this id belongs to, shown in the same tool result (linked slots). */
+  | { kind: 'entity'; value: string; entityKind: EntityKind; assistant: boolean; namedBy?: RecordName };
 
 /** Turns messages into render items; slots are numbered only at the end, over the final items. */
 class ConversationBuilder {
@@ -45,6 +49,8 @@ class ConversationBuilder {
   private readonly matcher: EntityMatcher;
   /** Each registered value's kind (first registration wins); record ids matched by the pattern are identifiers. */
   private readonly kindByValue = new Map<string, EntityKind>();
+  /** The kinds whose records' ids get linked slots (`linkedTo` in the template's slot kinds). */
+  private readonly linkedKinds: ReadonlySet<EntityKind>;
 
   constructor(
     private readonly tokenizer: TemplateTokenizer,
@@ -53,6 +59,7 @@ class ConversationBuilder {
     private readonly toolResultTokenBudget: number,
   ) {
     this.ids = templateTokenIds(tokenizer, template);
+    this.linkedKinds = new Set((template.entitySlots.kinds ?? []).flatMap((item) => (item.linkedTo === undefined ? [] : [item.linkedTo])));
     for (const entity of entities) if (!this.kindByValue.has(entity.value)) this.kindByValue.set(entity.value, entity.kind);
     this.matcher = new EntityMatcher(
       entities.map((entity) => entity.value),
@@ -128,17 +135,39 @@ class ConversationBuilder {
     const result: RenderItem[] = [];
     const order = this.template.toolResultIdentifiersAfterNames ? { isIdentifier: (value: string) => this.isIdentifier(value), holdsEntity: (value: string) => this.holdsEntity(value) } : undefined;
     this.slotted(compactJson(content, order), false, result);
-    this.items.push(
-      ...truncateItems(result, {
+    const kept = truncateItems(result, {
         budget: this.toolResultTokenBudget,
         tail: Math.min(this.template.toolResultTailTokens, this.toolResultTokenBudget - 2),
         entityContext: this.template.toolResultEntityContextTokens,
         minimumHead: this.template.toolResultMinimumHeadTokens,
         mergeGap: this.template.toolResultWindowMergeGap,
         truncatedId: this.ids.named.truncated,
-      }),
-    );
+      });
+    this.items.push(...this.withRecordNames(kept, content));
     this.special('endOfTurn');
+  }
+
+  /**
+   * A tool result's kept items with each record id marked by the entity that names its record
+   * ({@link recordNames}), where the template links that entity's kind and the name was kept too.
+   */
+  private withRecordNames(kept: RenderItem[], content: string): RenderItem[] {
+    if (this.linkedKinds.size === 0) return kept;
+    const parsed = parseJson(content);
+    if (parsed === undefined) return kept;
+    const names = recordNames(parsed, {
+      isIdentifier: (value) => this.isIdentifier(value),
+      linkedKindOf: (value) => {
+        const segments = this.matcher.segment(value);
+        const kind = this.kindOf(value);
+        return segments.length === 1 && segments[0]!.kind === 'entity' && this.linkedKinds.has(kind) ? kind : undefined;
+      },
+    });
+    const shown = new Set(kept.flatMap((item) => (item.kind === 'entity' ? [item.value] : [])));
+    return kept.map((item) => {
+      const name = item.kind === 'entity' ? names.get(item.value) : undefined;
+      return item.kind === 'entity' && name !== undefined && shown.has(name.value) ? { ...item, namedBy: name } : item;
+    });
   }
 
   /** Numbers slots by first appearance and flattens the items into ids and mask. */
@@ -150,7 +179,7 @@ class ConversationBuilder {
       let ids: number[];
       if (item.kind === 'tokens') ids = item.ids;
       else {
-        const slot = assigner.slotOf(item.value, item.entityKind);
+        const slot = assigner.slotOf(item.value, item.entityKind, item.namedBy);
         ids = slot === undefined ? this.tokenizer.encode(item.value) : [this.ids.slots[slot] as number];
       }
       for (const id of ids) {
@@ -291,6 +320,17 @@ export function renderPrompt(
   return { tokenIds, slotMap };
 }
 
+/** A tool result's JSON value, or `undefined` when it is not JSON. */
+function parseJson(content: string): unknown {
+  const trimmed = content.trim();
+  if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) return undefined;
+  try {
+    return JSON.parse(trimmed) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A tool result that is JSON is re-serialised without indentation: the same content in far fewer
  * tokens for a small context; with `order`, each record id is written after the field that names
@@ -298,12 +338,7 @@ export function renderPrompt(
  * it is.
  */
 export function compactJson(content: string, order?: IdentifierOrderTests): string {
-  const trimmed = content.trim();
-  if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) return content;
-  try {
-    const parsed: unknown = JSON.parse(trimmed);
-    return JSON.stringify(order === undefined ? parsed : identifiersAfterNames(parsed, order));
-  } catch {
-    return content;
-  }
+  const parsed = parseJson(content);
+  if (parsed === undefined) return content;
+  return JSON.stringify(order === undefined ? parsed : identifiersAfterNames(parsed, order));
 }

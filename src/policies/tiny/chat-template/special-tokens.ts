@@ -1,12 +1,12 @@
-import { loadTinyChatTemplate, specialTokenNames, type SpecialTokenName, type TinyChatTemplate } from './template.js';
+import { loadTinyChatTemplate, slotSpellingStem, specialTokenNames, type SpecialTokenName, type TinyChatTemplate } from './template.js';
 
-/** The spelling of entity slot `slot` (for example `<|e3|>`, or `<|hotel-0|>` with slots by kind). */
+/** The spelling of entity slot `slot` (for example `<|e3|>`, or `<|hotel-0|>` with slots by kind, `<|hotel-id-0|>` for a linked record id). */
 export function slotToken(template: TinyChatTemplate, slot: number): string {
   const kinds = template.entitySlots.kinds;
   if (!kinds) return `${template.entitySlots.prefix}${slot}${template.entitySlots.suffix}`;
   let start = 0;
   for (const item of kinds) {
-    if (slot < start + item.count) return `${template.entitySlots.prefix}${item.kind}-${slot - start}${template.entitySlots.suffix}`;
+    if (slot < start + item.count) return `${template.entitySlots.prefix}${slotSpellingStem(item)}-${slot - start}${template.entitySlots.suffix}`;
     start += item.count;
   }
   throw new Error(`slot ${slot} is beyond the template's ${template.entitySlots.count} slots`);

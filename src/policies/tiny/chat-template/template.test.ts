@@ -31,6 +31,18 @@ describe('tiny chat template data', () => {
     expect(tinyChatTemplateSchema.safeParse(miscounted).error?.issues[0]?.path).toEqual(['entitySlots', 'count']);
   });
 
+  it('spells linked record-id slots after the kind that names them, and rejects a link to no slotted kind', () => {
+    const template = loadTinyChatTemplate();
+    const kinds = template.entitySlots.kinds!;
+    const linked = { ...template, entitySlots: { ...template.entitySlots, count: template.entitySlots.count + 2, kinds: [...kinds, { kind: 'identifier', count: 2, linkedTo: 'hotel' }] } };
+    const parsed = tinyChatTemplateSchema.parse(linked);
+    expect(tinyChatSpecialTokens(parsed).slice(-2)).toEqual(['<|hotel-id-0|>', '<|hotel-id-1|>']);
+    const notIdentifier = { ...linked, entitySlots: { ...linked.entitySlots, kinds: [...kinds, { kind: 'date', count: 2, linkedTo: 'hotel' }] } };
+    expect(tinyChatTemplateSchema.safeParse(notIdentifier).error?.issues[0]?.message).toMatch(/must be of kind identifier/);
+    const withoutHotels = { ...linked, entitySlots: { ...linked.entitySlots, count: linked.entitySlots.count - 14, kinds: [...kinds.filter((item) => item.kind !== 'hotel'), { kind: 'identifier', count: 2, linkedTo: 'hotel' }] } };
+    expect(tinyChatTemplateSchema.safeParse(withoutHotels).error?.issues[0]?.message).toMatch(/linkedTo hotel is not a kind/);
+  });
+
   it('gives ids in list order in a tokenizer trained with the list, and the generation stop ids', () => {
     const tokenizer = testTokenizer();
     const ids = templateTokenIds(tokenizer, loadTinyChatTemplate());

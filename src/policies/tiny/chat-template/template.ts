@@ -37,7 +37,20 @@ export const tinyChatTemplateSchema = z
        * stands for (never whose: the payee's IBAN and the attacker's look alike). Without it slots
        * are numbered across kinds (`<|e0|>`). `count` is then the sum of the kinds' counts.
        */
-      kinds: z.array(z.object({ kind: entityKindSchema, count: z.number().int().min(1) })).optional(),
+      kinds: z
+        .array(
+          z.object({
+            kind: entityKindSchema,
+            count: z.number().int().min(1),
+            /**
+             * Linked record ids: a range of `identifier` slots spelled `prefix + linkedTo + '-id-' + n
+             * + suffix` (`<|hotel-id-2|>`), where slot n holds the id of the record that the linked
+             * kind's slot n names (`<|hotel-2|>`) — see `record-names.ts`.
+             */
+            linkedTo: entityKindSchema.optional(),
+          }),
+        )
+        .optional(),
     }),
     toolCall: z.object({
       namePrefix: z.string().min(1),
@@ -81,14 +94,20 @@ export const tinyChatTemplateSchema = z
       if (total !== template.entitySlots.count) context.addIssue({ code: 'custom', message: `count must be the sum of the kinds' counts (${total})`, path: ['entitySlots', 'count'] });
       const seenKinds = new Set<string>();
       for (const item of kinds) {
-        if (seenKinds.has(item.kind)) context.addIssue({ code: 'custom', message: `kind ${item.kind} is listed twice`, path: ['entitySlots', 'kinds'] });
-        seenKinds.add(item.kind);
+        const stem = slotSpellingStem(item);
+        if (seenKinds.has(stem)) context.addIssue({ code: 'custom', message: `kind ${stem} is listed twice`, path: ['entitySlots', 'kinds'] });
+        seenKinds.add(stem);
+        if (item.linkedTo === undefined) continue;
+        if (item.kind !== 'identifier') context.addIssue({ code: 'custom', message: `linked slots (linkedTo ${item.linkedTo}) must be of kind identifier`, path: ['entitySlots', 'kinds'] });
+        if (!kinds.some((other) => other.kind === item.linkedTo && other.linkedTo === undefined)) {
+          context.addIssue({ code: 'custom', message: `linkedTo ${item.linkedTo} is not a kind with slots of its own`, path: ['entitySlots', 'kinds'] });
+        }
       }
     }
     const spellings = [
       ...specialTokenNames.map((name) => template.specialTokens[name]),
       ...(kinds
-        ? kinds.flatMap((item) => Array.from({ length: item.count }, (_, index) => `${template.entitySlots.prefix}${item.kind}-${index}${template.entitySlots.suffix}`))
+        ? kinds.flatMap((item) => Array.from({ length: item.count }, (_, index) => `${template.entitySlots.prefix}${slotSpellingStem(item)}-${index}${template.entitySlots.suffix}`))
         : Array.from({ length: template.entitySlots.count }, (_, slot) => `${template.entitySlots.prefix}${slot}${template.entitySlots.suffix}`)),
     ];
     const seen = new Set<string>();
@@ -97,6 +116,11 @@ export const tinyChatTemplateSchema = z
       seen.add(spelling);
     }
   });
+/** How a slot range is spelled before its number: its kind (`hotel`), or `hotel-id` for record ids linked to hotel slots. */
+export function slotSpellingStem(range: { kind: string; linkedTo?: string | undefined }): string {
+  return range.linkedTo === undefined ? range.kind : `${range.linkedTo}-id`;
+}
+
 /** The tiny policy's chat template (see {@link tinyChatTemplateSchema}). */
 export type TinyChatTemplate = z.infer<typeof tinyChatTemplateSchema>;
 

@@ -90,8 +90,8 @@ export function testTokenizer(): Tokenizer {
     }
     texts.push('read_file(file_name) - Reads a file from the user\'s cloud drive. send_money(recipient, amount, subject, date?)');
   }
-  // The default template's specials and the numbered slots of `fullTemplate` (the named tokens are the same).
-  const specialTokens = [...new Set([...tinyChatSpecialTokens(loadTinyChatTemplate()), ...tinyChatSpecialTokens(fullTemplate)])];
+  // The default template's specials, the numbered slots of `fullTemplate` and the linked ids of `linkedTemplate` (the named tokens are the same).
+  const specialTokens = [...new Set([...tinyChatSpecialTokens(loadTinyChatTemplate()), ...tinyChatSpecialTokens(fullTemplate), ...tinyChatSpecialTokens(linkedTemplate)])];
   tokenizer = trainTokenizer(texts, { vocabSize: 900, specialTokens });
   return tokenizer;
 }
@@ -110,3 +110,11 @@ export const fullTemplate: TinyChatTemplate = {
   toolResultEntityContextTokens: 0,
   toolList: { ...loadTinyChatTemplate().toolList, showArguments: true },
 };
+
+/** The default template with linked record ids for hotels (`<|hotel-id-0|>`…), for tests of linked slots. */
+export const linkedTemplate: TinyChatTemplate = (() => {
+  const base = loadTinyChatTemplate();
+  const kinds = base.entitySlots.kinds ?? [];
+  const hotels = kinds.find((item) => item.kind === 'hotel')?.count ?? 1;
+  return { ...base, entitySlots: { ...base.entitySlots, count: base.entitySlots.count + hotels, kinds: [...kinds, { kind: 'identifier' as const, count: hotels, linkedTo: 'hotel' as const }] } };
+})();
