@@ -3,10 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { applyEvolveOverrides, evolveOverridesSchema, evolvePresets } from '../src/evolve/evolve-config.js';
+import { applyEvolveOverrides, evolveOverridesSchema, evolvePresets, presetLabel } from '../src/evolve/evolve-config.js';
 import { runCli } from './support/run-cli.js';
 
 describe('evolve config overrides', () => {
+  it('labels a run +config when the config changes the preset or the decoding, and not otherwise', () => {
+    expect(presetLabel('default', undefined, undefined)).toBe('default');
+    expect(presetLabel('default', {}, {})).toBe('default');
+    expect(presetLabel('default', { rounds: 1 }, {})).toBe('default+config');
+    expect(presetLabel('smoke', undefined, { temperature: 0 })).toBe('smoke+config');
+  });
+
   it('changes only the fields named, section by section', () => {
     const preset = evolvePresets.default;
     const changed = applyEvolveOverrides(preset, { rounds: 3, supervised: { steps: 5 }, dev: { benign: 20 }, pfpo: { klCoefficient: 0.1 } });

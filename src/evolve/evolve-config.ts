@@ -187,3 +187,13 @@ export function mergeEvolveOverrides(preset: EvolvePreset, overrides: EvolveOver
 export function applyEvolveOverrides(preset: EvolvePreset, overrides: EvolveOverrides): EvolvePreset {
   return evolvePresetSchema.parse(mergeEvolveOverrides(preset, overrides));
 }
+
+/**
+ * How a run names its settings: the preset's name, with `+config` when a config file changed the
+ * preset (an `evolve` section) or how the policy samples (a `decoding` section) — either makes
+ * the run's numbers differ from the preset's.
+ */
+export function presetLabel(preset: EvolvePresetName, overrides: EvolveOverrides | undefined, decoding: Readonly<Record<string, unknown>> | undefined): string {
+  const changed = Object.keys(overrides ?? {}).length > 0 || Object.keys(decoding ?? {}).length > 0;
+  return changed ? `${preset}+config` : preset;
+}

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import Table from 'cli-table3';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { applyEvolveOverrides, evolvePresets, type EvolvePreset, type EvolvePresetName } from '../../evolve/evolve-config.js';
+import { applyEvolveOverrides, evolvePresets, presetLabel, type EvolvePreset, type EvolvePresetName } from '../../evolve/evolve-config.js';
 import { evolveMethods, evolveMethodSchema, type EvolveMethod, type EvolveSummary } from '../../evolve/evolve-summary.js';
 import { isWasmHeapExhaustion } from '../../evolve/evolve-job-runner.js';
 import { ledgerDecoding } from '../../evolve/ledger-decoding.js';
@@ -114,12 +114,11 @@ async function runEvolveCommand(options: EvolveCommandOptions): Promise<void> {
       throw error;
     }
   } else {
-    presetName = options.preset;
     const config = loadConfig(options.config);
     const overrides = config.evolve;
     decoding = config.decoding ?? {};
     preset = overrides ? applyEvolveOverrides(evolvePresets[options.preset], overrides) : evolvePresets[options.preset];
-    if (overrides && Object.keys(overrides).length > 0) presetName = `${options.preset}+config`;
+    presetName = presetLabel(options.preset, overrides, decoding);
     if (options.rounds !== undefined) preset = { ...preset, rounds: options.rounds };
     methods = options.methods ?? [...evolveMethods];
     policyName = options.policy;
