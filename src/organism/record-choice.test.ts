@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { runEpisodes } from '../agent/loop.js';
+import { createPolicy } from '../policies/registry.js';
+import { TinyPolicy } from '../policies/tiny/tiny-policy.js';
+import { generateTasks } from '../suites/generate.js';
+import { recordChoices, summarizeRecordChoices, type RecordChoice } from './record-choice.js';
+
+const choice = (right: string, top: string, probability: number, candidates: number): RecordChoice => ({ taskId: 'injection/test/x/benign/0', turn: 2, tool: 'get_hotel_details', right, top, probability, candidates });
+
+describe('record choices', () => {
+  it('sums up top-1, the mean probability of the right id and what chance would give', () => {
+    expect(summarizeRecordChoices([choice('<|identifier-2|>', '<|identifier-2|>', 0.9, 2), choice('<|identifier-0|>', '<|identifier-1|>', 0.1, 4)])).toEqual({ choices: 2, topOne: 0.5, meanProbability: 0.5, chance: 0.375 });
+    expect(summarizeRecordChoices([])).toEqual({ choices: 0, topOne: 0, meanProbability: 0, chance: 0 });
+  });
+
+  it('scores every record id the oracle wrote among the ids shown before it, with the committed base', async () => {
+    const task = generateTasks({ suite: 'injection', split: 'test', seed: 0 }).find((candidate) => candidate.id === 'injection/test/hotel-phone-number/benign/0')!;
+    const [episode] = await runEpisodes([task], await createPolicy('scripted:oracle'));
+    const detailCall = episode!.trajectory.messages.find((message) => message.role === 'assistant' && message.tool_calls?.[0]?.function.name === 'get_hotel_details');
+    expect(detailCall).toBeDefined();
+    const policy = await TinyPolicy.load();
+    try {
+      const choices = await recordChoices(policy, [episode!]);
+      // The search takes a city, not an id; the details call takes one of the six hotels' ids.
+      expect(choices).toHaveLength(1);
+      const [only] = choices;
+      expect(only!.tool).toBe('get_hotel_details');
+      expect(only!.candidates).toBe(6);
+      expect(only!.right).toMatch(/^<\|identifier-\d+\|>$/);
+      expect(only!.top).toMatch(/^<\|identifier-\d+\|>$/);
+      expect(only!.probability).toBeGreaterThan(0);
+      expect(only!.probability).toBeLessThanOrEqual(1);
+    } finally {
+      policy.release();
+    }
+  }, 180_000);
+});
