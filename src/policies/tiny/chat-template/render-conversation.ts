@@ -84,10 +84,15 @@ class ConversationBuilder {
     return this.kindByValue.get(value) ?? 'identifier';
   }
 
+  /** The kind of `value` when it is, as a whole, one entity; undefined when it is not. */
+  wholeEntityKind(value: string): EntityKind | undefined {
+    const segments = this.matcher.segment(value);
+    return segments.length === 1 && segments[0]!.kind === 'entity' ? this.kindOf(value) : undefined;
+  }
+
   /** Whether `value` is, as a whole, one record id (a slot of kind identifier). */
   isIdentifier(value: string): boolean {
-    const segments = this.matcher.segment(value);
-    return segments.length === 1 && segments[0]!.kind === 'entity' && this.kindOf(value) === 'identifier';
+    return this.wholeEntityKind(value) === 'identifier';
   }
 
   /** Whether `value` holds a registered entity other than a record id. */
@@ -158,9 +163,8 @@ class ConversationBuilder {
     const names = recordNames(parsed, {
       isIdentifier: (value) => this.isIdentifier(value),
       linkedKindOf: (value) => {
-        const segments = this.matcher.segment(value);
-        const kind = this.kindOf(value);
-        return segments.length === 1 && segments[0]!.kind === 'entity' && this.linkedKinds.has(kind) ? kind : undefined;
+        const kind = this.wholeEntityKind(value);
+        return kind !== undefined && this.linkedKinds.has(kind) ? kind : undefined;
       },
     });
     const shown = new Set(kept.flatMap((item) => (item.kind === 'entity' ? [item.value] : [])));
