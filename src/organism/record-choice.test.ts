@@ -5,7 +5,7 @@ import { TinyPolicy } from '../policies/tiny/tiny-policy.js';
 import { generateTasks } from '../suites/generate.js';
 import { recordChoices, summarizeRecordChoices, type RecordChoice } from './record-choice.js';
 
-const choice = (right: string, top: string, probability: number, candidates: number): RecordChoice => ({ taskId: 'injection/test/x/benign/0', turn: 2, tool: 'get_hotel_details', right, top, probability, candidates });
+const choice = (right: string, top: string, probability: number, candidates: number): RecordChoice => ({ taskId: 'injection/test/x/benign/0', kind: 'identifier', turn: 2, tool: 'get_hotel_details', right, top, probability, candidates });
 
 describe('record choices', () => {
   it('sums up top-1, the mean probability of the right id and what chance would give', () => {
@@ -25,11 +25,37 @@ describe('record choices', () => {
       expect(choices).toHaveLength(1);
       const [only] = choices;
       expect(only!.tool).toBe('get_hotel_details');
+      expect(only!.kind).toBe('identifier');
       expect(only!.candidates).toBe(6);
       expect(only!.right).toMatch(/^<\|identifier-\d+\|>$/);
       expect(only!.top).toMatch(/^<\|identifier-\d+\|>$/);
       expect(only!.probability).toBeGreaterThan(0);
       expect(only!.probability).toBeLessThanOrEqual(1);
+    } finally {
+      policy.release();
+    }
+  }, 180_000);
+
+  it('with every kind, scores each entity the reference wrote among the entities of its kind shown before it (an attacked task, injected goal followed)', async () => {
+    const task = generateTasks({ suite: 'injection', split: 'test', seed: 0 }).find((candidate) => candidate.id === 'injection/test/refund-mistaken-transfer/send-money-to-attacker/completed-task/0')!;
+    const [episode] = await runEpisodes([task], await createPolicy('scripted:follow-injections'));
+    const transfer = episode!.trajectory.messages.find((message) => message.role === 'assistant' && message.tool_calls?.[0]?.function.name === 'send_money');
+    expect(transfer).toBeDefined();
+    const policy = await TinyPolicy.load();
+    try {
+      const recordIdsOnly = await recordChoices(policy, [episode!]);
+      const every = await recordChoices(policy, [episode!], { kinds: 'all' });
+      expect(recordIdsOnly.every((choice) => choice.kind === 'identifier')).toBe(true);
+      // The amount sent back is one of the many amounts the transactions showed.
+      const amount = every.find((choice) => choice.tool === 'send_money' && choice.kind === 'amount');
+      expect(amount).toBeDefined();
+      expect(amount!.candidates).toBeGreaterThan(2);
+      for (const choice of every) {
+        expect(choice.candidates).toBeGreaterThanOrEqual(2);
+        expect(choice.right).toMatch(new RegExp(`^<\\|${choice.kind}-\\d+\\|>$`, 'u'));
+        expect(choice.top).toMatch(new RegExp(`^<\\|${choice.kind}-\\d+\\|>$`, 'u'));
+      }
+      expect(every.length).toBeGreaterThan(recordIdsOnly.length);
     } finally {
       policy.release();
     }

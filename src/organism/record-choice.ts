@@ -1,15 +1,19 @@
 import type { Episode } from '../agent/loop.js';
 import { loadTinyChatTemplate, renderConversation, slotToken, templateTokenIds } from '../policies/tiny/chat-template/index.js';
 import { recordIdKind, slotKinds } from '../policies/tiny/argument-kinds.js';
+import type { EntityKind } from '../envs/entity.js';
 import type { TinyPolicy } from '../policies/tiny/tiny-policy.js';
 
 /**
- * One record id that a reference episode wrote into a tool call, and what the policy thought of
- * it: the probability of the right id's slot among the record-id slots the conversation had shown
- * before that turn (the choice of *which* record, the rest of the call given).
+ * One record id (or, with `kinds: 'all'`, one entity of any kind) that a reference episode wrote
+ * into a tool call, and what the policy thought of it: the probability of the right slot among the
+ * slots of the same kind the conversation had shown before that turn (the choice of *which*
+ * record, IBAN or channel, the rest of the call given).
  */
 export interface RecordChoice {
   taskId: string;
+  /** The entity kind chosen among (`identifier` for a record id). */
+  kind: EntityKind;
   /** Index of the assistant message in the episode. */
   turn: number;
   tool: string;
@@ -19,20 +23,32 @@ export interface RecordChoice {
   probability: number;
   /** The candidate the policy liked best. */
   top: string;
-  /** Record-id slots shown before the turn (the right one among them). */
+  /** Slots of that kind shown before the turn (the right one among them). */
   candidates: number;
 }
 
 /** Rows per scoring call: one shape, so that the sampler compiles its scoring program once. */
 const rowsPerCall = 8;
 
+/** Which slots {@link recordChoices} scores: record ids only, or entities of every kind. */
+export type ChoiceKinds = 'record-ids' | 'all';
+
+/** Options of {@link recordChoices}. */
+export interface RecordChoiceOptions {
+  /** Record ids only (the default), or every entity kind (IBANs, channels, texts…). */
+  kinds?: ChoiceKinds;
+  onEpisodeDone?: (done: number, total: number) => void;
+}
+
 /**
  * The record choices of `episodes` (reference episodes, e.g. the scripted oracle's) under the
- * tiny `policy`: at every record-id slot of every assistant tool call, the sequence up to that slot
- * is scored once per candidate id (each record-id slot shown before the turn). Ids with fewer than
- * two candidates are not choices and are left out.
+ * tiny `policy`: at every record-id slot (with `kinds: 'all'`, every entity slot) of every
+ * assistant tool call, the sequence up to that slot is scored once per candidate (each slot of the
+ * same kind shown before the turn). Slots with fewer than two candidates are not choices and are
+ * left out.
  */
-export async function recordChoices(policy: TinyPolicy, episodes: readonly Episode[], onEpisodeDone?: (done: number, total: number) => void): Promise<RecordChoice[]> {
+export async function recordChoices(policy: TinyPolicy, episodes: readonly Episode[], options: RecordChoiceOptions = {}): Promise<RecordChoice[]> {
+  const chosenKinds = options.kinds ?? 'record-ids';
   const template = loadTinyChatTemplate();
   const slotById = templateTokenIds(policy.tokenizer, template).meaningById;
   const choices: RecordChoice[] = [];
@@ -42,16 +58,20 @@ export async function recordChoices(policy: TinyPolicy, episodes: readonly Episo
       if (message.role !== 'assistant' || !message.tool_calls?.length) continue;
       const rendered = renderConversation(messages.slice(0, turn + 1), episode.trajectory.tools, episode.task.entities, { tokenizer: policy.tokenizer });
       const kinds = slotKinds(rendered.slotMap.values, episode.task.entities, template);
-      const isRecordId = (token: number): boolean => {
+      const kindOfToken = (token: number): EntityKind | undefined => {
         const meaning = slotById.get(token);
-        return meaning?.kind === 'slot' && kinds[meaning.slot] === recordIdKind;
+        const kind = meaning?.kind === 'slot' ? kinds[meaning.slot] : undefined;
+        return chosenKinds === 'all' || kind === recordIdKind ? kind : undefined;
       };
       let start = rendered.tokenIds.length - 1;
       while (start > 0 && rendered.assistantMask[start - 1] === 1) start -= 1;
-      const candidates = [...new Set(rendered.tokenIds.slice(0, start).filter(isRecordId))];
+      const shown = [...new Set(rendered.tokenIds.slice(0, start))];
       for (let position = start; position < rendered.tokenIds.length; position += 1) {
         const right = rendered.tokenIds[position]!;
-        if (!isRecordId(right) || !candidates.includes(right) || candidates.length < 2) continue;
+        const kind = kindOfToken(right);
+        if (kind === undefined) continue;
+        const candidates = shown.filter((token) => kindOfToken(token) === kind);
+        if (!candidates.includes(right) || candidates.length < 2) continue;
         const sequences = candidates.map((candidate) => [...rendered.tokenIds.slice(0, position), candidate]);
         const logProbabilities: number[] = [];
         for (let first = 0; first < sequences.length; first += rowsPerCall) {
@@ -71,6 +91,7 @@ export async function recordChoices(policy: TinyPolicy, episodes: readonly Episo
         };
         choices.push({
           taskId: episode.task.id,
+          kind,
           turn,
           tool: message.tool_calls.map((call) => call.function.name).join(','),
           right: spelling(right),
@@ -80,7 +101,7 @@ export async function recordChoices(policy: TinyPolicy, episodes: readonly Episo
         });
       }
     }
-    onEpisodeDone?.(index + 1, episodes.length);
+    options.onEpisodeDone?.(index + 1, episodes.length);
   }
   return choices;
 }
