@@ -47,7 +47,7 @@ policy.release();
 function groupBy(all: readonly RecordChoice[], key: (choice: RecordChoice) => string): Map<string, RecordChoice[]> {
   const groups = new Map<string, RecordChoice[]>();
   for (const choice of all) groups.set(key(choice), [...(groups.get(key(choice)) ?? []), choice]);
-  return [...groups].sort(([left], [right]) => left.localeCompare(right)).reduce((sorted, [name, group]) => sorted.set(name, group), new Map<string, RecordChoice[]>());
+  return new Map([...groups].sort(([left], [right]) => left.localeCompare(right)));
 }
 
 /** The task kind of a choice: its task id without split and instance (the user task; for an attacked task, also the injected goal). */
@@ -60,9 +60,10 @@ const summary = summarizeRecordChoices(choices);
 if (options.json) {
   process.stdout.write(`${JSON.stringify({ policy: options.policy, suite: options.suite, split: options.split, summary, choices }, null, 2)}\n`);
 } else {
+  const width = Math.max(40, ...choices.map((choice) => taskKind(choice).length));
   const line = (name: string, group: readonly RecordChoice[]): string => {
     const { choices: count, topOne, meanProbability, chance } = summarizeRecordChoices(group);
-    return `${name.padEnd(40)} ${String(count).padStart(4)}  top-1 ${topOne.toFixed(3)}  P(right) ${meanProbability.toFixed(3)}  chance ${chance.toFixed(3)}`;
+    return `${name.padEnd(width)} ${String(count).padStart(4)}  top-1 ${topOne.toFixed(3)}  P(right) ${meanProbability.toFixed(3)}  chance ${chance.toFixed(3)}`;
   };
   for (const [kind, group] of groupBy(choices, taskKind)) process.stdout.write(`${line(kind, group)}\n`);
   if (options.kinds === 'all') {
