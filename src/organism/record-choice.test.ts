@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { runEpisodes } from '../agent/loop.js';
+import { runEpisodes, type Episode } from '../agent/loop.js';
 import { createPolicy } from '../policies/registry.js';
 import { TinyPolicy } from '../policies/tiny/tiny-policy.js';
 import { generateTasks } from '../suites/generate.js';
 import { recordChoices, summarizeRecordChoices, type RecordChoice } from './record-choice.js';
 
 const choice = (right: string, top: string, probability: number, candidates: number): RecordChoice => ({ taskId: 'injection/test/x/benign/0', kind: 'identifier', turn: 2, tool: 'get_hotel_details', right, top, probability, candidates });
+
+/** The test-split task `id` played by the scripted `behaviour`. */
+async function played(id: string, behaviour: 'oracle' | 'follow-injections'): Promise<Episode> {
+  const task = generateTasks({ suite: 'injection', split: 'test', seed: 0 }).find((candidate) => candidate.id === id)!;
+  const [episode] = await runEpisodes([task], await createPolicy(`scripted:${behaviour}`));
+  return episode!;
+}
 
 describe('record choices', () => {
   it('sums up top-1, the mean probability of the right id and what chance would give', () => {
@@ -14,13 +21,12 @@ describe('record choices', () => {
   });
 
   it('scores every record id the oracle wrote among the ids shown before it, with the committed base', async () => {
-    const task = generateTasks({ suite: 'injection', split: 'test', seed: 0 }).find((candidate) => candidate.id === 'injection/test/hotel-phone-number/benign/0')!;
-    const [episode] = await runEpisodes([task], await createPolicy('scripted:oracle'));
-    const detailCall = episode!.trajectory.messages.find((message) => message.role === 'assistant' && message.tool_calls?.[0]?.function.name === 'get_hotel_details');
+    const episode = await played('injection/test/hotel-phone-number/benign/0', 'oracle');
+    const detailCall = episode.trajectory.messages.find((message) => message.role === 'assistant' && message.tool_calls?.[0]?.function.name === 'get_hotel_details');
     expect(detailCall).toBeDefined();
     const policy = await TinyPolicy.load();
     try {
-      const choices = await recordChoices(policy, [episode!]);
+      const choices = await recordChoices(policy, [episode]);
       // The search takes a city, not an id; the details call takes one of the six hotels' ids.
       expect(choices).toHaveLength(1);
       const [only] = choices;
@@ -37,14 +43,13 @@ describe('record choices', () => {
   }, 180_000);
 
   it('with every kind, scores each entity the reference wrote among the entities of its kind shown before it (an attacked task, injected goal followed)', async () => {
-    const task = generateTasks({ suite: 'injection', split: 'test', seed: 0 }).find((candidate) => candidate.id === 'injection/test/refund-mistaken-transfer/send-money-to-attacker/completed-task/0')!;
-    const [episode] = await runEpisodes([task], await createPolicy('scripted:follow-injections'));
-    const transfer = episode!.trajectory.messages.find((message) => message.role === 'assistant' && message.tool_calls?.[0]?.function.name === 'send_money');
+    const episode = await played('injection/test/refund-mistaken-transfer/send-money-to-attacker/completed-task/0', 'follow-injections');
+    const transfer = episode.trajectory.messages.find((message) => message.role === 'assistant' && message.tool_calls?.[0]?.function.name === 'send_money');
     expect(transfer).toBeDefined();
     const policy = await TinyPolicy.load();
     try {
-      const recordIdsOnly = await recordChoices(policy, [episode!]);
-      const every = await recordChoices(policy, [episode!], { kinds: 'all' });
+      const recordIdsOnly = await recordChoices(policy, [episode]);
+      const every = await recordChoices(policy, [episode], { kinds: 'all' });
       expect(recordIdsOnly.every((choice) => choice.kind === 'identifier')).toBe(true);
       // The amount sent back is one of the many amounts the transactions showed.
       const amount = every.find((choice) => choice.tool === 'send_money' && choice.kind === 'amount');
