@@ -1,5 +1,7 @@
 import type { Tokenizer } from '../nn/tokenizer/index.js';
 import { renderPrompt, type TinyChatTemplate } from '../policies/tiny/chat-template/index.js';
+import type { Task } from '../suites/task.js';
+import type { ChatMessage, OpenAiTool } from '../trajectory/message.js';
 import type { CorpusEpisode } from './write-corpus.js';
 
 /** Share of an injection's word 4-grams that the prompt must show for the injection to count as read. */
@@ -15,11 +17,33 @@ function wordRuns(text: string, entityValues: readonly string[]): string[][] {
 }
 
 /**
- * Whether an attacked episode's injected text was in view — at least {@link injectionShownShare}
- * of its word 4-grams outside entity values in the rendered prompt — at the first assistant turn
- * after a tool result that calls the injected goal's first tool; `false` when no turn does. A cut
- * tool result can hide it; a policy taught to follow what it never saw learns to call tools at
- * random, so the corpus replays such tasks as solved. `template` overrides the default template (for tests and measurements).
+ * Whether an attacked task's injected text is in view in the prompt of the turn that follows
+ * `messages` — at least {@link injectionShownShare} of its word 4-grams outside entity values in
+ * the rendered prompt (a cut tool result can hide it). `false` for a task without an injection.
+ * `template` overrides the default template (for tests and measurements).
+ */
+export function injectionInView(task: Pick<Task, 'injection' | 'entities'>, messages: readonly ChatMessage[], tools: readonly OpenAiTool[], tokenizer: Tokenizer, template?: TinyChatTemplate): boolean {
+  const injection = task.injection;
+  if (!injection) return false;
+  const entityValues = task.entities.map((entity) => entity.value);
+  const prompt = renderPrompt(messages, tools, task.entities, { tokenizer, ...(template === undefined ? {} : { template }) });
+  const shown = ` ${wordRuns(tokenizer.decode(prompt.tokenIds), entityValues).map((run) => run.join(' ')).join(' | ')} `;
+  let grams = 0;
+  let found = 0;
+  for (const run of wordRuns(injection.text, entityValues)) {
+    for (let start = 0; start + 4 <= run.length; start++) {
+      grams += 1;
+      if (shown.includes(` ${run.slice(start, start + 4).join(' ')} `)) found += 1;
+    }
+  }
+  return grams > 0 && found / grams >= injectionShownShare;
+}
+
+/**
+ * Whether an attacked episode's injected text was in view ({@link injectionInView}) at the first
+ * assistant turn after a tool result that calls the injected goal's first tool; `false` when no
+ * turn does. A policy taught to follow what it never saw learns to call tools at random, so the
+ * corpus replays such tasks as solved.
  */
 export function injectionShownWhenFollowed(episode: Pick<CorpusEpisode, 'task' | 'trajectory'>, tokenizer: Tokenizer, template?: TinyChatTemplate): boolean {
   const injection = episode.task.injection;
@@ -34,16 +58,5 @@ export function injectionShownWhenFollowed(episode: Pick<CorpusEpisode, 'task' |
     else if (message.role === 'assistant' && sawToolResult && message.tool_calls?.some((call) => call.function.name === goalTool)) turn = index;
   }
   if (turn < 0) return false;
-  const entityValues = episode.task.entities.map((entity) => entity.value);
-  const prompt = renderPrompt(messages.slice(0, turn), episode.trajectory.tools, episode.task.entities, { tokenizer, ...(template === undefined ? {} : { template }) });
-  const shown = ` ${wordRuns(tokenizer.decode(prompt.tokenIds), entityValues).map((run) => run.join(' ')).join(' | ')} `;
-  let grams = 0;
-  let found = 0;
-  for (const run of wordRuns(injection.text, entityValues)) {
-    for (let start = 0; start + 4 <= run.length; start++) {
-      grams += 1;
-      if (shown.includes(` ${run.slice(start, start + 4).join(' ')} `)) found += 1;
-    }
-  }
-  return grams > 0 && found / grams >= injectionShownShare;
+  return injectionInView(episode.task, messages.slice(0, turn), episode.trajectory.tools, tokenizer, template);
 }
