@@ -20,6 +20,17 @@ describe('diagnosis in worker processes', () => {
     }
   }, 300_000);
 
+  it('creates each worker\'s policy with the decoding it is given', async () => {
+    const records = await buildDiagnosisSuite({ split: 'dev', seed: 0, sizes: {}, limit: 3 });
+    // A four-token turn cuts every answer short: a decoding the workers dropped would show.
+    const decoding = { maxNewTokens: 4 };
+    const short = await diagnoseRecords(records, await createPolicy('tiny', decoding), { style: 'compact', batchSize: 4 });
+    const plain = await diagnoseRecords(records, await createPolicy('tiny'), { style: 'compact', batchSize: 4 });
+    expect(outcomes(short)).not.toEqual(outcomes(plain));
+    const inWorkers = await diagnoseInWorkers({ policySpec: 'tiny', decoding, records, style: 'compact', batchSize: 4, workers: 2 });
+    expect(outcomes(inWorkers)).toEqual(outcomes(short));
+  }, 300_000);
+
   it('rejects with the failing worker\'s one-line error, and the CLI refuses a bad count', async () => {
     const records = await buildDiagnosisSuite({ split: 'dev', seed: 0, sizes: {}, limit: 2 });
     await expect(diagnoseInWorkers({ policySpec: 'scripted:nope', records, style: 'plain', batchSize: 4, workers: 2 })).rejects.toThrow(/^diagnose worker \d: .*unknown scripted policy/);

@@ -27,7 +27,8 @@ import { frontPoint } from './front-point.js';
 import { passingRolloutConversations } from './passing-rollouts.js';
 import { bufferConversations, diagnosisStratum } from './buffer-conversations.js';
 import type { PhaseLedger } from './phase-ledger.js';
-import { EvolveTaskSets, groupSampleTask } from './task-pools.js';
+import { sampleGroups } from './group-rollouts.js';
+import { EvolveTaskSets } from './task-pools.js';
 import { TinyLearner, type AdvantageConversation, type LearningConversation, type PhaseReport } from './tiny-learner.js';
 
 /** What the jobs of an evolve run need to know: the same in the parent and in every worker process. */
@@ -283,12 +284,10 @@ export class EvolveJobRunner {
           label,
           async (learner) => {
             const prompts = new Random(`${preset.seed}:prompts:${round}`).sample(this.tasks.trainPool, preset.policyOptimization.prompts);
-            const tasks = prompts.flatMap((task) => Array.from({ length: groupSize }, (_, sample) => groupSampleTask(task, round, sample)));
-            // The groups are sampled from the policy itself (at temperature 1 by default, argument values too), as the clipped ratio assumes.
-            const sampled = await runEpisodes(tasks, learner.policy, {
-              batchSize: 64,
-              sampling: { temperature: preset.policyOptimization.temperature, argumentTemperature: preset.policyOptimization.argumentTemperature },
-              onEpisodeDone: (done) => this.emit({ kind: 'progress', label: `${label} (groups)`, done, total: tasks.length }),
+            const groups = await sampleGroups(prompts, learner.policy, {
+              preset,
+              round,
+              onEpisodeDone: (done, total) => this.emit({ kind: 'progress', label: `${label} (groups)`, done, total }),
             });
             const conversations: AdvantageConversation[] = [];
             const pfpoResults: PfpoGroupResult[] = [];
@@ -296,7 +295,7 @@ export class EvolveJobRunner {
             let infeasible = 0;
             let infeasiblePositive = 0;
             prompts.forEach((task, group) => {
-              const members = sampled.slice(group * groupSize, (group + 1) * groupSize);
+              const members = groups[group]!;
               const vectors: ObjectiveVector[] = members.map((episode) => objectiveVector(verify(task, episode.trajectory, episode.before, episode.after)));
               const structure = pfpoAdvantages(vectors, preset.pfpo);
               pfpoResults.push(structure);
