@@ -1,5 +1,5 @@
 import type { Episode } from '../agent/loop.js';
-import { loadTinyChatTemplate, renderConversation, templateTokenIds } from '../policies/tiny/chat-template/index.js';
+import { loadTinyChatTemplate, renderConversation, templateTokenIds, type TemplateTokenIds } from '../policies/tiny/chat-template/index.js';
 import type { TinyPolicy } from '../policies/tiny/tiny-policy.js';
 import { injectionMessageIndex } from '../verifiers/injection-exposure.js';
 import { decisionTokenPositions } from './decision-tokens.js';
@@ -60,7 +60,7 @@ export async function injectionDecisions(policy: TinyPolicy, episodes: readonly 
   return { decisions, skipped };
 }
 
-async function scoreEpisode(policy: TinyPolicy, episode: Episode, ids: ReturnType<typeof templateTokenIds>): Promise<InjectionDecision | undefined> {
+async function scoreEpisode(policy: TinyPolicy, episode: Episode, ids: TemplateTokenIds): Promise<InjectionDecision | undefined> {
   const { task, trajectory } = episode;
   const messages = trajectory.messages;
   const shown = injectionMessageIndex({ task, trajectory });
