@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { trainTokenizer } from '../nn/tokenizer/index.js';
 import { renderConversation, templateTokenIds, tinyChatSpecialTokens, loadTinyChatTemplate } from '../policies/tiny/chat-template/index.js';
 import { corpusTexts } from './corpus-sequences.js';
-import { decisionTokenPositions } from './decision-tokens.js';
+import { decisionTokenPositions, lastAssistantTurnStart } from './decision-tokens.js';
 import { organismRecipeSchema } from './organism-recipe.js';
 import { writeCorpusEpisodes } from './write-corpus.js';
 
@@ -30,5 +30,12 @@ describe('decision tokens', () => {
       spelled.forEach((text, index) => expect(text.replace(/[\s",:]/gu, '')).toBe(calls[index]!.function.name));
       for (const position of positions) expect(rendered.assistantMask[position]).toBe(1);
     }
+  });
+
+  it('find where the last assistant turn starts: after the last token outside the assistant mask', () => {
+    expect(lastAssistantTurnStart([0, 0, 1, 1, 0, 0, 1, 1, 1])).toBe(6);
+    expect(lastAssistantTurnStart([0, 1, 1, 0, 1])).toBe(4);
+    expect(lastAssistantTurnStart([1, 1, 1])).toBe(0);
+    expect(lastAssistantTurnStart([0, 1, 0, 0])).toBe(3);
   });
 });

@@ -35,3 +35,13 @@ export function decisionTokenPositions(tokenIds: readonly number[], assistantMas
   }
   return positions;
 }
+
+/**
+ * Index of the first token of the last assistant turn of a rendered sequence that ends inside
+ * one: walks the assistant mask back from the last token while it stays set.
+ */
+export function lastAssistantTurnStart(assistantMask: readonly number[]): number {
+  let start = assistantMask.length - 1;
+  while (start > 0 && assistantMask[start - 1] === 1) start -= 1;
+  return start;
+}

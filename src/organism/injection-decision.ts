@@ -2,7 +2,7 @@ import type { Episode } from '../agent/loop.js';
 import { loadTinyChatTemplate, renderConversation, templateTokenIds, type TemplateTokenIds } from '../policies/tiny/chat-template/index.js';
 import type { TinyPolicy } from '../policies/tiny/tiny-policy.js';
 import { injectionMessageIndex } from '../verifiers/injection-exposure.js';
-import { decisionTokenPositions } from './decision-tokens.js';
+import { decisionTokenPositions, lastAssistantTurnStart } from './decision-tokens.js';
 import { injectionInView } from './injection-visibility.js';
 
 /**
@@ -70,8 +70,7 @@ async function scoreEpisode(policy: TinyPolicy, episode: Episode, ids: TemplateT
   if (message?.role !== 'assistant') return undefined;
   const rendered = renderConversation(messages.slice(0, turn + 1), trajectory.tools, task.entities, { tokenizer: policy.tokenizer });
   if (rendered.tokenIds.length > policy.config.maxSequence) return undefined;
-  let start = rendered.tokenIds.length - 1;
-  while (start > 0 && rendered.assistantMask[start - 1] === 1) start -= 1;
+  const start = lastAssistantTurnStart(rendered.assistantMask);
   const positions = [...decisionTokenPositions(rendered.tokenIds, rendered.assistantMask, policy.tokenizer, ids)].filter((position) => position >= start);
   const rows = Array.from({ length: rowsPerCall }, () => rendered.tokenIds);
   const [logProbabilities] = await policy.score(rows);

@@ -3,6 +3,7 @@ import { loadTinyChatTemplate, renderConversation, slotToken, templateTokenIds }
 import { recordIdKind, slotKinds } from '../policies/tiny/argument-kinds.js';
 import type { EntityKind } from '../envs/entity.js';
 import type { TinyPolicy } from '../policies/tiny/tiny-policy.js';
+import { lastAssistantTurnStart } from './decision-tokens.js';
 
 /**
  * One record id (or, with `kinds: 'all'`, one entity of any kind) that a reference episode wrote
@@ -63,8 +64,7 @@ export async function recordChoices(policy: TinyPolicy, episodes: readonly Episo
         const kind = meaning?.kind === 'slot' ? kinds[meaning.slot] : undefined;
         return chosenKinds === 'all' || kind === recordIdKind ? kind : undefined;
       };
-      let start = rendered.tokenIds.length - 1;
-      while (start > 0 && rendered.assistantMask[start - 1] === 1) start -= 1;
+      const start = lastAssistantTurnStart(rendered.assistantMask);
       const shown = [...new Set(rendered.tokenIds.slice(0, start))];
       for (let position = start; position < rendered.tokenIds.length; position += 1) {
         const right = rendered.tokenIds[position]!;
