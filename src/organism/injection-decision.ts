@@ -26,8 +26,6 @@ export interface InjectionDecision {
   probability: number;
 }
 
-/** Rows per scoring call: one shape, so that the sampler compiles its scoring program once. */
-const rowsPerCall = 8;
 
 /** Options of {@link injectionDecisions}. */
 export interface InjectionDecisionOptions {
@@ -72,8 +70,10 @@ async function scoreEpisode(policy: TinyPolicy, episode: Episode, ids: TemplateT
   if (rendered.tokenIds.length > policy.config.maxSequence) return undefined;
   const start = lastAssistantTurnStart(rendered.assistantMask);
   const positions = [...decisionTokenPositions(rendered.tokenIds, rendered.assistantMask, policy.tokenizer, ids)].filter((position) => position >= start);
-  const rows = Array.from({ length: rowsPerCall }, () => rendered.tokenIds);
-  const [logProbabilities] = await policy.score(rows);
+  // One row per call: a fixed row count, so the sampler compiles one scoring program per length
+  // bucket, and the least memory (the wasm heap never gives it back; eight rows of a full
+  // context overflowed it with four attention heads).
+  const [logProbabilities] = await policy.score([rendered.tokenIds]);
   const total = positions.reduce((sum, position) => sum + logProbabilities![position - 1]!, 0);
   const calls = message.tool_calls ?? [];
   const goalTool = task.injection?.groundTruth[0]?.name;
