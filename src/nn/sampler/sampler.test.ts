@@ -238,6 +238,30 @@ describe('KV-cached decoding', () => {
     }
   });
 
+  it('scores many long rows in blocks within the attention budget, with the same values', async () => {
+    // 2 heads × 16² = 512 scores a row at the 16-token bucket: a budget of 1,024 allows blocks of 2.
+    const blocked = new Sampler(backend, config, parameters, { lengthBuckets: [8, 16], attentionBudget: 1024 });
+    const sequences = [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [9, 8, 7, 6, 5, 4, 3, 2, 1, 0], [30, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3], [4, 5]];
+    const shapes: number[][] = [];
+    const intTensor = backend.intTensor.bind(backend);
+    backend.intTensor = (data, shape) => {
+      shapes.push([...shape]);
+      return intTensor(data, shape);
+    };
+    let scores: number[][];
+    try {
+      scores = await blocked.score(sequences);
+    } finally {
+      backend.intTensor = intTensor;
+      blocked.release();
+    }
+    // Three blocks of 2 rows (the last padded), ids and targets each.
+    expect(shapes).toEqual(Array.from({ length: 6 }, () => [2, 16]));
+    const whole = await sampler.score(sequences);
+    expect(scores.map((row) => row.length)).toEqual(sequences.map((sequence) => sequence.length - 1));
+    for (const [row, values] of scores.entries()) values.forEach((value, position) => expect(value).toBeCloseTo(whole[row]![position]!, 4));
+  });
+
   it('useParameters switches weights without recompiling', async () => {
     const other = parametersFromValues(backend, config, initialParameterValues(config, 99));
     const fresh = new Sampler(backend, config, other, { lengthBuckets: [8, 16] });

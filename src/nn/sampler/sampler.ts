@@ -234,12 +234,32 @@ export class Sampler {
 
   /**
    * Log-probability of every token after the first of each sequence given its prefix:
-   * row r gets `sequences[r].length − 1` values. Sequences are padded to a length bucket.
+   * row r gets `sequences[r].length − 1` values. Sequences are padded to a length bucket. Rows
+   * whose attention scores (rows × heads × length²) would exceed the attention budget run in
+   * blocks of rows (the largest power of two within it, the last block padded with copies of its
+   * first row, so shapes repeat): the wasm heap never gives memory back, and eight rows of a full
+   * context with four heads filled it.
    */
   async score(sequences: readonly (readonly number[])[]): Promise<number[][]> {
     if (sequences.length === 0) return [];
     const longest = sequences.reduce((top, sequence) => Math.max(top, sequence.length - 1), 1);
     const length = chooseBucket(longest, this.#buckets);
+    const scoresPerRow = this.#config.heads * length * length;
+    if (sequences.length * scoresPerRow <= this.#attentionBudget) return this.#scoreBlock(sequences, length);
+    let block = 1;
+    while (block * 2 * scoresPerRow <= this.#attentionBudget) block *= 2;
+    const scores: number[][] = [];
+    for (let first = 0; first < sequences.length; first += block) {
+      const rows = sequences.slice(first, first + block);
+      const used = rows.length;
+      while (rows.length < block) rows.push(rows[0]!);
+      scores.push(...(await this.#scoreBlock(rows, length)).slice(0, used));
+    }
+    return scores;
+  }
+
+  /** {@link score} of one block of rows, padded to `length` positions. */
+  async #scoreBlock(sequences: readonly (readonly number[])[], length: number): Promise<number[][]> {
     const rows = sequences.length;
     const ids = new Int32Array(rows * length);
     const targets = new Int32Array(rows * length);
