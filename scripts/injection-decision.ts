@@ -12,6 +12,7 @@
 import { Command, Option } from 'commander';
 import { runEpisodes } from '../src/agent/loop.js';
 import { injectionDecisions, summarizeInjectionDecisions, type InjectionDecision } from '../src/organism/injection-decision.js';
+import { startProgress } from '../src/cli/progress.js';
 import { createPolicy } from '../src/policies/registry.js';
 import { baseCheckpointDirectory, TinyPolicy } from '../src/policies/tiny/tiny-policy.js';
 import { generateTasks } from '../src/suites/generate.js';
@@ -37,8 +38,9 @@ const attacked = generateTasks({ suite: 'injection', split: options.split, seed:
 const tasks = spreadEvenly(attacked, options.limit);
 const episodes = await runEpisodes(tasks, await createPolicy(`scripted:${options.reference}`));
 const policy = await TinyPolicy.load(options.policy);
-const { decisions, skipped } = await injectionDecisions(policy, episodes, { onEpisodeDone: (done, total) => process.stderr.write(`\rdecisions: ${done}/${total} episodes`) });
-process.stderr.write('\n');
+const progress = startProgress('decisions', episodes.length);
+const { decisions, skipped } = await injectionDecisions(policy, episodes, { onEpisodeDone: (done) => progress.update(done) });
+progress.stop();
 policy.release();
 
 /** The part of a task id named by `--by`: `injection/<split>/<user task>/<goal>/<attack>/<n>`. */

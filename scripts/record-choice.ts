@@ -10,6 +10,7 @@
 import { Command, Option } from 'commander';
 import { runEpisodes } from '../src/agent/loop.js';
 import { recordChoices, summarizeRecordChoices, type ChoiceKinds, type RecordChoice } from '../src/organism/record-choice.js';
+import { startProgress } from '../src/cli/progress.js';
 import { createPolicy } from '../src/policies/registry.js';
 import { baseCheckpointDirectory, TinyPolicy } from '../src/policies/tiny/tiny-policy.js';
 import { generateTasks } from '../src/suites/generate.js';
@@ -39,8 +40,9 @@ const filter = options.filter === undefined ? undefined : new RegExp(options.fil
 const tasks = generateTasks({ suite: options.suite, split: options.split, seed: 0 }).filter((task) => filter === undefined || filter.test(task.id));
 const episodes = await runEpisodes(tasks, await createPolicy(`scripted:${options.reference}`));
 const policy = await TinyPolicy.load(options.policy);
-const choices = await recordChoices(policy, episodes, { kinds: options.kinds, onEpisodeDone: (done, total) => process.stderr.write(`\rchoices: ${done}/${total} episodes`) });
-process.stderr.write('\n');
+const progress = startProgress('choices', episodes.length);
+const choices = await recordChoices(policy, episodes, { kinds: options.kinds, onEpisodeDone: (done) => progress.update(done) });
+progress.stop();
 policy.release();
 
 /** Choices grouped by a key. */
