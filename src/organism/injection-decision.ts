@@ -26,7 +26,6 @@ export interface InjectionDecision {
   probability: number;
 }
 
-
 /** Options of {@link injectionDecisions}. */
 export interface InjectionDecisionOptions {
   onEpisodeDone?: (done: number, total: number) => void;
@@ -70,9 +69,8 @@ async function scoreEpisode(policy: TinyPolicy, episode: Episode, ids: TemplateT
   if (rendered.tokenIds.length > policy.config.maxSequence) return undefined;
   const start = lastAssistantTurnStart(rendered.assistantMask);
   const positions = [...decisionTokenPositions(rendered.tokenIds, rendered.assistantMask, policy.tokenizer, ids)].filter((position) => position >= start);
-  // One row per call: a fixed row count, so the sampler compiles one scoring program per length
-  // bucket, and the least memory (the wasm heap never gives it back; eight rows of a full
-  // context overflowed it with four attention heads).
+  // One row per call (a fixed row count, so one scoring program per length bucket): the episode's
+  // sequence once, not padded with copies of itself.
   const [logProbabilities] = await policy.score([rendered.tokenIds]);
   const total = positions.reduce((sum, position) => sum + logProbabilities![position - 1]!, 0);
   const calls = message.tool_calls ?? [];
