@@ -13,6 +13,11 @@ import { evolvePresets, type EvolvePreset } from '../src/evolve/evolve-config.js
 import { evolveSummarySchema, type EvolveMethod, type EvolveSummary } from '../src/evolve/evolve-summary.js';
 import { PhaseLedger, PhaseLedgerError } from '../src/evolve/phase-ledger.js';
 import { EvolveInterrupted, runEvolve, type EvolveEvent } from '../src/evolve/run-evolve.js';
+import { EvolveTaskSets } from '../src/evolve/task-pools.js';
+import { TinyLearner } from '../src/evolve/tiny-learner.js';
+import { runEpisodes } from '../src/agent/loop.js';
+import { suiteMetrics } from '../src/eval/metrics.js';
+import { verify } from '../src/verifiers/verify.js';
 import { createJaxBackend, initializeParameters, parseModelConfig, saveModel } from '../src/nn/index.js';
 import { tokenizerToJsonText, trainTokenizer } from '../src/nn/tokenizer/index.js';
 import { corpusTexts } from '../src/organism/corpus-sequences.js';
@@ -65,9 +70,11 @@ function microRun(runDirectory: string, methods: EvolveMethod[], workers: number
 
 describe('fate evolve', () => {
   let uninterrupted: EvolveSummary;
+  let uninterruptedDirectory = '';
 
   it('runs every phase of every method and returns summary.json\'s shape', async () => {
     const runDirectory = mkdtempSync(path.join(tmpdir(), 'fate-evolve-run-'));
+    uninterruptedDirectory = runDirectory;
     uninterrupted = await runEvolve({ ...microRun(runDirectory, ['fate', 'fate-sft-only', 'scalar-grpo', 'gdpo', 'refusal-sft'], 1), resume: false });
     expect(evolveSummarySchema.safeParse(uninterrupted).success).toBe(true);
     expect(uninterrupted.results.map((result) => result.method)).toEqual(['fate', 'fate-sft-only', 'scalar-grpo', 'gdpo', 'refusal-sft']);
@@ -93,16 +100,43 @@ describe('fate evolve', () => {
     expect(ledger.has('shared/round-1/rollouts')).toBe(true);
     expect(ledger.has('fate/round-1/policy-optimization')).toBe(true);
     expect(existsSync(path.join(runDirectory, 'checkpoints', 'fate__round-1__policy-optimization', 'model.safetensors'))).toBe(true);
+    // Round 1's warmup is trained once for fate and fate-sft-only; both report it, and both start from its checkpoint.
+    expect(ledger.get('shared/round-1/supervised').checkpoint).toBe(path.join(runDirectory, 'checkpoints', 'shared__round-1__supervised'));
+    expect(ledger.has('fate/round-1/supervised')).toBe(false);
+    expect(ledger.has('fate-sft-only/round-1/supervised')).toBe(false);
+    expect(byMethod.get('fate-sft-only')!.rounds[0]!.supervised).toEqual(fate.supervised);
+    // The last round's dev evaluation and the test evaluation ran as one batch; each records its share of the time.
+    const dev = ledger.get('fate/round-1/dev');
+    const test = ledger.get('fate/test');
+    const tasks = new EvolveTaskSets(micro);
+    const devTasks = tasks.devTasks.length;
+    const testTasks = tasks.testTasks.length;
+    expect(dev.seconds * testTasks).toBeCloseTo(test.seconds * devTasks, 6);
   }, 900_000);
+
+  it('gives the same results when the dev and test evaluations run as one batch as when they run apart', async () => {
+    // Every episode samples from its own seeded stream: the base's dev tasks run alone score as
+    // they did in the run, where they ran in one batch with the test tasks.
+    const learner = await TinyLearner.load(checkpoint, `tiny:${checkpoint}`);
+    try {
+      const devTasks = new EvolveTaskSets(micro).devTasks;
+      const episodes = await runEpisodes(devTasks, learner.policy, { batchSize: 64 });
+      const metrics = suiteMetrics(episodes.map((episode) => ({ task: episode.task, verdict: verify(episode.task, episode.trajectory, episode.before, episode.after) })));
+      expect(metrics).toEqual(PhaseLedger.open(uninterruptedDirectory).get<{ metrics: unknown }>('base/dev').result.metrics);
+    } finally {
+      learner.dispose();
+    }
+  }, 300_000);
 
   it('resumes a run stopped mid-round to the same summary as the uninterrupted run', async () => {
     const runDirectory = mkdtempSync(path.join(tmpdir(), 'fate-evolve-resume-'));
     const options = microRun(runDirectory, ['fate', 'fate-sft-only', 'scalar-grpo', 'gdpo', 'refusal-sft'], 1);
-    // Stop after the base evaluations, the shared rollouts and repairs and fate's warmup: in the middle of fate's round 1.
-    await expect(runEvolve({ ...options, resume: false, stopAfterPhases: 5 })).rejects.toThrow(EvolveInterrupted);
+    // Stop after the base evaluations, the shared rollouts, repairs and warmup, and fate's PFPO: in the middle of fate's round 1.
+    await expect(runEvolve({ ...options, resume: false, stopAfterPhases: 6 })).rejects.toThrow(EvolveInterrupted);
     const ledger = PhaseLedger.open(runDirectory);
-    expect(ledger.has('fate/round-1/supervised')).toBe(true);
-    expect(ledger.has('fate/round-1/policy-optimization')).toBe(false);
+    expect(ledger.has('shared/round-1/supervised')).toBe(true);
+    expect(ledger.has('fate/round-1/policy-optimization')).toBe(true);
+    expect(ledger.has('fate/round-1/dev')).toBe(false);
     // Stopping again later (inside another method) and resuming twice still lands on the same result.
     await expect(runEvolve({ ...options, resume: true, stopAfterPhases: 4 })).rejects.toThrow(EvolveInterrupted);
     const resumed = await runEvolve({ ...options, resume: true });
@@ -119,8 +153,10 @@ describe('fate evolve', () => {
     const done = events.filter((event) => event.kind === 'phase-done').map((event) => event.label);
     expect(done).toContain('shared · round 1 · repairs');
     expect(done).toContain('gdpo · test evaluation');
-    expect(events.filter((event) => event.kind === 'phase-shared').map((event) => event.label)).toContain('fate-sft-only · round 1 · repairs');
-    expect(events.some((event) => event.kind === 'progress' && event.label === 'base · test evaluation')).toBe(true);
+    const sharedLabels = events.filter((event) => event.kind === 'phase-shared').map((event) => event.label);
+    expect(sharedLabels).toContain('fate-sft-only · round 1 · repairs');
+    expect(sharedLabels).toContain('fate-sft-only · round 1 · supervised warmup');
+    expect(events.some((event) => event.kind === 'progress' && event.label === 'base · dev + test evaluation')).toBe(true);
     // Each phase ran once, in one of the processes.
     expect(new Set(done).size).toBe(done.length);
     // Five jobs, two processes: a worker takes the next job when it finishes one.
@@ -132,10 +168,11 @@ describe('fate evolve', () => {
   it('resumes with two workers a run whose worker stopped, restarting jobs whose heap filled up, to the same summary', async () => {
     const runDirectory = mkdtempSync(path.join(tmpdir(), 'fate-evolve-workers-resume-'));
     const options = microRun(runDirectory, ['fate', 'scalar-grpo'], 2);
-    // Base and shared have two phases each; the first method worker to reach three (fate has four) stops the pool.
+    // Base has two phases and shared three: the shared worker, or the worker that took scalar-grpo
+    // after base (it waits for no shared phase), stops the pool at its third phase.
     await expect(runEvolve({ ...options, resume: false, stopAfterPhases: 3 })).rejects.toThrow(EvolveInterrupted);
     const ledger = PhaseLedger.open(runDirectory);
-    expect(ledger.has('shared/round-1/repairs')).toBe(true);
+    expect(ledger.has('base/test')).toBe(true);
     expect(ledger.has('fate/test')).toBe(false);
     // Resumed, each job's first worker fails after one phase as a full wasm heap does; the pool
     // starts the job again in a fresh process, which continues from the ledger.

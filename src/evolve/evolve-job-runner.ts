@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { runEpisodes } from '../agent/loop.js';
+import { runEpisodes, type Episode } from '../agent/loop.js';
 import { readDataFile } from '../envs/data-file.js';
 import { Random } from '../envs/random.js';
 import { suiteMetrics, type SuiteMetrics } from '../eval/metrics.js';
@@ -117,6 +117,11 @@ const refusalSchema = z.object({ description: z.string().optional(), message: z.
 const sharedRolloutsKey = 'shared/round-1/rollouts';
 /** Round 1's repairs of the shared rollouts, shared by every method that repairs. */
 const sharedRepairsKey = 'shared/round-1/repairs';
+/**
+ * Round 1's supervised warmup on the shared repairs (and passing rollouts), from the base: the
+ * same examples, steps and seed for every method that repairs, so it is trained once.
+ */
+const sharedSupervisedKey = 'shared/round-1/supervised';
 
 /**
  * Runs the phases of evolve jobs against a run's ledger: a phase recorded there (by this process
@@ -163,20 +168,30 @@ export class EvolveJobRunner {
     this.pending = 'base';
   }
 
-  /** Job `base`: the starting policy on dev and on test. */
+  /** Job `base`: the starting policy on dev and on test (one batch of episodes for both). */
   async baseEvaluations(): Promise<{ dev: EvaluationResult; test: EvaluationResult }> {
     this.pending = 'base';
-    const dev = await this.phase('base/dev', 'base · dev evaluation', (learner) => this.evaluate(learner, this.tasks.devTasks, 'base · dev evaluation'));
-    const test = await this.phase('base/test', 'base · test evaluation', (learner) => this.evaluate(learner, this.tasks.testTasks, 'base · test evaluation'));
-    return { dev, test };
+    const [dev, test] = await this.evaluationPhases([
+      { key: 'base/dev', label: 'base · dev evaluation', tasks: this.tasks.devTasks },
+      { key: 'base/test', label: 'base · test evaluation', tasks: this.tasks.testTasks },
+    ], 'base · dev + test evaluation');
+    return { dev: dev!, test: test! };
   }
 
-  /** Job `shared`: round 1's rollouts (and repairs, when a method uses them) from the base. */
+  /**
+   * Job `shared`: round 1's rollouts from the base, and, when a method repairs, their repairs and
+   * the warmup on them (the same for every such method).
+   */
   async sharedPhases(): Promise<void> {
     this.pending = 'base';
     await this.rolloutsPhase(sharedRolloutsKey, 'shared · round 1 · rollouts', 1);
     if (this.settings.methods.some(usesRepairs)) {
-      await this.repairsPhase(sharedRepairsKey, 'shared · round 1 · repairs', this.ledger.readData<StoredEpisode[]>(sharedRolloutsKey), 1);
+      const episodes = this.ledger.readData<StoredEpisode[]>(sharedRolloutsKey);
+      await this.repairsPhase(sharedRepairsKey, 'shared · round 1 · repairs', episodes, 1);
+      const buffer = new Map<string, ReplayBufferEntry>();
+      const successes = new Map<string, LearningConversation>();
+      this.addRound(buffer, successes, this.ledger.readData<ReplayBufferEntry[]>(sharedRepairsKey), episodes);
+      await this.warmupPhase(sharedSupervisedKey, 'shared · round 1 · supervised warmup', this.warmupConversations(buffer, successes), 1, true);
     }
   }
 
@@ -191,6 +206,7 @@ export class EvolveJobRunner {
     const refusals = new Map<string, LearningConversation>();
     /** The rollouts that passed every objective, by task (the latest round's), when the warmup takes them. */
     const successes = new Map<string, LearningConversation>();
+    let test: EvaluationResult | undefined;
     for (let round = 1; round <= preset.rounds; round++) {
       const prefix = `${method} · round ${round}`;
       /** The round's own phases (not the shared ones), whose recorded times make the round's time. */
@@ -218,12 +234,9 @@ export class EvolveJobRunner {
           repairResult = await this.repairsPhase(key, `${prefix} · repairs`, episodes, round);
         }
         const entries = this.ledger.readData<ReplayBufferEntry[]>(key);
-        for (const entry of entries) buffer.set(`${entry.taskId}#${entry.taskSeed}#${entry.contentKey}`, entry);
+        this.addRound(buffer, successes, entries, episodes);
         repairs = { ...repairResult, bufferSize: buffer.size };
         if (method === 'fate') examples.push(...entries.slice(0, 3).map((entry) => repairExample(method, round, entry)));
-      }
-      if (usesRepairs(method) && preset.supervised.successes) {
-        for (const [taskId, conversation] of passingRolloutConversations(episodes, this.tasks.trainById, thresholds)) successes.set(taskId, conversation);
       }
       if (method === 'refusal-sft') {
         for (const episode of episodes) {
@@ -246,28 +259,15 @@ export class EvolveJobRunner {
       // Stage 1: supervised warmup on the buffer (FATE), or toward refusals (refusal-sft).
       let supervised: EvolveRound['supervised'] = null;
       if (usesRepairs(method) || method === 'refusal-sft') {
-        const conversations = usesRepairs(method) ? [...bufferConversations([...buffer.values()], preset.repair, this.tasks.trainById), ...successes.values()] : [...refusals.values()];
-        const key = `${method}/round-${round}/supervised`;
+        const conversations = usesRepairs(method) ? this.warmupConversations(buffer, successes) : [...refusals.values()];
         const label = `${prefix} · supervised warmup`;
-        ownPhases.push(key);
-        const report = await this.phase(
-          key,
-          label,
-          async (learner) => {
-            const result = await learner.supervised(
-              conversations,
-              {
-                steps: conversations.length === 0 ? 0 : preset.supervised.steps,
-                peakLearningRate: preset.supervised.peakLearningRate,
-                seed: preset.seed * 1000 + round,
-                ...(usesRepairs(method) && preset.repair.diagnosisShare !== null ? { strataShares: { [diagnosisStratum]: preset.repair.diagnosisShare } } : {}),
-              },
-              (step, steps) => this.emit({ kind: 'progress', label, done: step, total: steps }),
-            );
-            return { result, detail: `${conversations.length} examples, ${result.steps} steps, loss ${formatLoss(result.firstLoss)} → ${formatLoss(result.lastLoss)}` };
-          },
-          true,
-        );
+        let report: PhaseReport;
+        if (round === 1 && usesRepairs(method)) report = this.shared<PhaseReport>(sharedSupervisedKey, label);
+        else {
+          const key = `${method}/round-${round}/supervised`;
+          ownPhases.push(key);
+          report = await this.warmupPhase(key, label, conversations, round, usesRepairs(method));
+        }
         supervised = { examples: conversations.length, steps: report.steps, firstLoss: report.firstLoss, lastLoss: report.lastLoss };
       }
 
@@ -362,25 +362,69 @@ export class EvolveJobRunner {
         };
       }
 
+      // Dev evaluation; after the last round the test evaluation runs in the same batch of episodes.
       const devKey = `${method}/round-${round}/dev`;
       ownPhases.push(devKey);
-      const dev = await this.phase(devKey, `${prefix} · dev evaluation`, (learner) => this.evaluate(learner, this.tasks.devTasks, `${prefix} · dev evaluation`));
+      const evaluations = [{ key: devKey, label: `${prefix} · dev evaluation`, tasks: this.tasks.devTasks }];
+      if (round === preset.rounds) evaluations.push({ key: `${method}/test`, label: `${method} · test evaluation`, tasks: this.tasks.testTasks });
+      const [dev, last] = await this.evaluationPhases(evaluations, `${prefix} · dev + test evaluation`);
+      if (last) test = last;
       const seconds = ownPhases.reduce((total, key) => total + this.ledger.get(key).seconds, 0);
-      rounds.push({ round, repairs, supervised, policyOptimization, dev: dev.metrics, devPoint: dev.point, seconds });
+      rounds.push({ round, repairs, supervised, policyOptimization, dev: dev!.metrics, devPoint: dev!.point, seconds });
     }
-    const test = await this.phase(`${method}/test`, `${method} · test evaluation`, (learner) => this.evaluate(learner, this.tasks.testTasks, `${method} · test evaluation`));
-    return { rounds, test, examples };
+    if (!test) [test] = await this.evaluationPhases([{ key: `${method}/test`, label: `${method} · test evaluation`, tasks: this.tasks.testTasks }]);
+    return { rounds, test: test!, examples };
+  }
+
+  /** Adds a round's accepted repairs to the buffer and, when the warmup takes them, its passing rollouts to the successes. */
+  private addRound(buffer: Map<string, ReplayBufferEntry>, successes: Map<string, LearningConversation>, entries: readonly ReplayBufferEntry[], episodes: readonly StoredEpisode[]): void {
+    for (const entry of entries) buffer.set(`${entry.taskId}#${entry.taskSeed}#${entry.contentKey}`, entry);
+    if (this.settings.preset.supervised.successes) {
+      for (const [taskId, conversation] of passingRolloutConversations(episodes, this.tasks.trainById, this.thresholds)) successes.set(taskId, conversation);
+    }
+  }
+
+  /** What the warmup of a repairing method trains on: the buffer's examples, then the passing rollouts. */
+  private warmupConversations(buffer: ReadonlyMap<string, ReplayBufferEntry>, successes: ReadonlyMap<string, LearningConversation>): LearningConversation[] {
+    return [...bufferConversations([...buffer.values()], this.settings.preset.repair, this.tasks.trainById), ...successes.values()];
+  }
+
+  /** Stage 1 as a phase: supervised steps on `conversations` (with the diagnosis quota when `repairs`), then a checkpoint. */
+  private warmupPhase(key: string, label: string, conversations: readonly LearningConversation[], round: number, repairs: boolean): Promise<PhaseReport> {
+    const { preset } = this.settings;
+    return this.phase(
+      key,
+      label,
+      async (learner) => {
+        const result = await learner.supervised(
+          conversations,
+          {
+            steps: conversations.length === 0 ? 0 : preset.supervised.steps,
+            peakLearningRate: preset.supervised.peakLearningRate,
+            seed: preset.seed * 1000 + round,
+            ...(repairs && preset.repair.diagnosisShare !== null ? { strataShares: { [diagnosisStratum]: preset.repair.diagnosisShare } } : {}),
+          },
+          (step, steps) => this.emit({ kind: 'progress', label, done: step, total: steps }),
+        );
+        return { result, detail: `${conversations.length} examples, ${result.steps} steps, loss ${formatLoss(result.firstLoss)} → ${formatLoss(result.lastLoss)}` };
+      },
+      true,
+    );
   }
 
   private emit(event: EvolveEvent): void {
     this.options.onEvent?.(event);
   }
 
-  /** A shared round-1 phase that a method's round 1 takes as it is (it must have finished). */
+  /**
+   * A shared round-1 phase that a method's round 1 takes as it is (it must have finished); after
+   * a shared training phase the method continues from its checkpoint.
+   */
   private shared<T>(key: string, label: string): T {
-    const result = this.ledger.get<T>(key).result;
+    const recorded = this.ledger.get<T>(key);
+    if (recorded.checkpoint) this.pending = recorded.checkpoint;
     this.emit({ kind: 'phase-shared', label, from: 'the base' });
-    return result;
+    return recorded.result;
   }
 
   /** The learner with the parameters the next phase starts from (loaded on first use). */
@@ -418,17 +462,49 @@ export class EvolveJobRunner {
     this.ledger.record(key, result, checkpointDirectory, seconds);
     this.emit({ kind: 'phase-done', label, seconds, detail });
     this.phasesRun += 1;
-    if (this.options.stopAfterPhases !== undefined && this.phasesRun >= this.options.stopAfterPhases) throw new EvolveInterrupted(`stopped after ${this.phasesRun} phases`);
-    if (this.options.heapFullAfterPhases !== undefined && this.phasesRun >= this.options.heapFullAfterPhases) throw new RangeError('Allocation exceeds the 4 GiB memory32 limit (simulated by a test hook)');
+    this.afterPhases();
     return result;
   }
 
-  private async evaluate(learner: TinyLearner, tasks: readonly Task[], label: string): Promise<{ result: EvaluationResult; detail: string }> {
-    const episodes = await runEpisodes(tasks, learner.policy, { batchSize: 64, onEpisodeDone: (done) => this.emit({ kind: 'progress', label, done, total: tasks.length }) });
-    const scored = episodes.map((episode) => ({ task: episode.task, verdict: verify(episode.task, episode.trajectory, episode.before, episode.after) }));
-    const metrics = suiteMetrics(scored);
-    const point = frontPoint(metrics);
-    return { result: { metrics, point }, detail: `security ${point.security.toFixed(2)}, utility ${point.utility.toFixed(2)}, 1−BRR ${point.notOverRefusing.toFixed(2)}` };
+  /** The test hooks, checked once phases have been recorded. */
+  private afterPhases(): void {
+    if (this.options.stopAfterPhases !== undefined && this.phasesRun >= this.options.stopAfterPhases) throw new EvolveInterrupted(`stopped after ${this.phasesRun} phases`);
+    if (this.options.heapFullAfterPhases !== undefined && this.phasesRun >= this.options.heapFullAfterPhases) throw new RangeError('Allocation exceeds the 4 GiB memory32 limit (simulated by a test hook)');
+  }
+
+  /**
+   * Evaluations of the current policy, each its own phase (read back when recorded). Those not yet
+   * recorded run as one batch of episodes — a dev and a test evaluation of the same policy cost
+   * little more than the longer one, since the agent loop advances every episode of a batch
+   * together — and each records its share of the time, by task count. Each episode samples from
+   * its own seeded stream, so batching them together changes no result.
+   */
+  private async evaluationPhases(evaluations: readonly { key: string; label: string; tasks: readonly Task[] }[], batchLabel?: string): Promise<EvaluationResult[]> {
+    const missing = evaluations.filter((evaluation) => !this.ledger.has(evaluation.key));
+    if (missing.length > 0) {
+      if (this.options.recordedOnly) throw new Error(`phase ${missing[0]!.key} has not finished`);
+      const learner = await this.policyForPhase();
+      const label = missing.length > 1 && batchLabel !== undefined ? batchLabel : missing.map((evaluation) => evaluation.label).join(' + ');
+      const tasks = missing.flatMap((evaluation) => evaluation.tasks);
+      for (const evaluation of missing) this.emit({ kind: 'phase-start', label: evaluation.label });
+      const started = Date.now();
+      const episodes = await runEpisodes(tasks, learner.policy, { batchSize: 64, onEpisodeDone: (done) => this.emit({ kind: 'progress', label, done, total: tasks.length }) });
+      const seconds = (Date.now() - started) / 1000;
+      let offset = 0;
+      for (const evaluation of missing) {
+        const { result, detail } = evaluationResult(episodes.slice(offset, offset + evaluation.tasks.length));
+        offset += evaluation.tasks.length;
+        const share = tasks.length === 0 ? 0 : (seconds * evaluation.tasks.length) / tasks.length;
+        this.ledger.record(evaluation.key, result, null, share);
+        this.emit({ kind: 'phase-done', label: evaluation.label, seconds: share, detail: missing.length > 1 ? `${detail} (one batch: ${label}, ${seconds.toFixed(1)} s)` : detail });
+        this.phasesRun += 1;
+      }
+      this.afterPhases();
+    }
+    return evaluations.map((evaluation) => {
+      if (!missing.includes(evaluation)) this.emit({ kind: 'phase-resumed', label: evaluation.label });
+      return this.ledger.get<EvaluationResult>(evaluation.key).result;
+    });
   }
 
   /** Rollouts of the policy on the train pools (their episodes go to the phase's data file). */
@@ -496,4 +572,12 @@ function repairExample(method: EvolveMethod, round: number, entry: ReplayBufferE
 
 function formatLoss(loss: number | null): string {
   return loss === null ? '–' : loss.toFixed(3);
+}
+
+/** An evaluation's metrics and front point from its episodes, each scored by the verifiers. */
+function evaluationResult(episodes: readonly Episode[]): { result: EvaluationResult; detail: string } {
+  const scored = episodes.map((episode) => ({ task: episode.task, verdict: verify(episode.task, episode.trajectory, episode.before, episode.after) }));
+  const metrics = suiteMetrics(scored);
+  const point = frontPoint(metrics);
+  return { result: { metrics, point }, detail: `security ${point.security.toFixed(2)}, utility ${point.utility.toFixed(2)}, 1−BRR ${point.notOverRefusing.toFixed(2)}` };
 }

@@ -2,8 +2,8 @@ import type { EvolveMethod } from './evolve-summary.js';
 
 /**
  * One independent piece of an evolve run, run in the parent process or in a worker process:
- * `base` (the starting policy on dev and test), `shared` (round 1's rollouts and repairs, from
- * the base, which every method that uses them shares) or a method (all its rounds and its test
+ * `base` (the starting policy on dev and test), `shared` (round 1's rollouts, repairs and
+ * warmup, from the base, which every method that uses them shares) or a method (all its rounds and its test
  * evaluation).
  */
 export type EvolveJob = 'base' | 'shared' | EvolveMethod;
@@ -37,7 +37,10 @@ export function workerJobOrder(jobs: readonly EvolveJob[]): EvolveJob[] {
   return [...jobs].sort((first, second) => rank(first) - rank(second));
 }
 
-/** The jobs that must finish before `job` starts: methods wait for the shared round-1 phases. */
+/**
+ * The jobs that must finish before `job` starts: methods that roll out wait for the shared
+ * round-1 phases; the others (group rollouts from the base only) start as soon as a worker is free.
+ */
 export function jobPrerequisites(job: EvolveJob, jobs: readonly EvolveJob[]): EvolveJob[] {
-  return job !== 'base' && job !== 'shared' && jobs.includes('shared') ? ['shared'] : [];
+  return job !== 'base' && job !== 'shared' && usesRollouts(job) && jobs.includes('shared') ? ['shared'] : [];
 }

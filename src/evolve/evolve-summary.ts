@@ -68,7 +68,7 @@ export const evolveRoundSchema = z.object({
   /** Evaluation on the dev split after the round. */
   dev: suiteMetricsSchema,
   devPoint: frontPointSchema,
-  /** Time of the round's own phases as recorded when they ran (round 1's shared rollouts and repairs not counted). */
+  /** Time of the round's own phases as recorded when they ran (round 1's shared rollouts, repairs and warmup not counted). */
   seconds: z.number().nonnegative(),
 });
 export type EvolveRound = z.infer<typeof evolveRoundSchema>;
