@@ -23,6 +23,6 @@ describe('evolve jobs', () => {
   });
 
   it('starts base and shared first, then the longest methods', () => {
-    expect(workerJobOrder(evolveJobs(['gdpo', 'scalar-grpo', 'refusal-sft', 'fate-sft-only', 'fate']))).toEqual(['base', 'shared', 'fate', 'fate-sft-only', 'refusal-sft', 'scalar-grpo', 'gdpo']);
+    expect(workerJobOrder(evolveJobs(['gdpo', 'scalar-grpo', 'refusal-sft', 'fate-sft-only', 'fate']))).toEqual(['base', 'shared', 'fate', 'fate-sft-only', 'scalar-grpo', 'gdpo', 'refusal-sft']);
   });
 });

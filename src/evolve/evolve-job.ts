@@ -23,8 +23,13 @@ export function usesPolicyOptimization(method: EvolveMethod): boolean {
   return method === 'fate' || method === 'scalar-grpo' || method === 'gdpo';
 }
 
-/** Methods by how long one runs, longest first: worker processes start them in this order. */
-const longestFirst: readonly EvolveMethod[] = ['fate', 'fate-sft-only', 'refusal-sft', 'scalar-grpo', 'gdpo'];
+/**
+ * Methods by how long one runs, longest first: worker processes start them in this order (a
+ * method whose prerequisites have not finished is passed over for the next). refusal-sft is
+ * last: it trains a few steps toward one refusal, whose rollouts and evaluations end at once
+ * (in the default preset about a minute, where each other method takes five to eight).
+ */
+const longestFirst: readonly EvolveMethod[] = ['fate', 'fate-sft-only', 'scalar-grpo', 'gdpo', 'refusal-sft'];
 
 /** The jobs of a run of `methods`, in the order one process runs them (base, shared when used, the methods as given). */
 export function evolveJobs(methods: readonly EvolveMethod[]): EvolveJob[] {
