@@ -8,6 +8,7 @@
  * from '@jax-js/jax' statically (type-only imports are fine).
  */
 import type * as JaxModule from '@jax-js/jax';
+import { withChunkedMemory } from './chunked-memory.js';
 import { installNodeShims, type NodeShimOptions } from './node-shims.js';
 
 let started: Promise<typeof JaxModule> | undefined;
@@ -16,7 +17,8 @@ let started: Promise<typeof JaxModule> | undefined;
 export function startJaxRuntime(options: NodeShimOptions = {}): Promise<typeof JaxModule> {
   started ??= (async () => {
     installNodeShims(options);
-    const jax = await import('@jax-js/jax');
+    // Its wasm heap grows in chunks (see chunked-memory.ts): created while the module is evaluated.
+    const jax = await withChunkedMemory(() => import('@jax-js/jax'));
     const devices = await jax.init('wasm');
     if (!devices.includes('wasm')) throw new Error('jax-js: the wasm device did not initialise');
     jax.defaultDevice('wasm');
