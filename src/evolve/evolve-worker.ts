@@ -10,13 +10,23 @@ import { sendToParent, startWorker } from '../nn/process/worker-channel.js';
 import { EvolveJobRunner } from './evolve-job-runner.js';
 import type { EvolveWorkerMessage, EvolveWorkerRequest } from './evolve-worker-protocol.js';
 import { PhaseLedger } from './phase-ledger.js';
+import { EvolveTaskSets } from './task-pools.js';
 
 /** Sends a message to the parent; resolves once it is handed to the channel. */
 const send = (message: EvolveWorkerMessage): Promise<void> => sendToParent(message);
 
+/**
+ * The run's tasks, kept for this process's next job of the same run: generating the train, dev
+ * and test splits takes seconds, and every method job uses all three (sharing them is what one
+ * process running every job does too).
+ */
+let taskSets: { runDirectory: string; tasks: EvolveTaskSets } | undefined;
+
 async function runRequest(request: EvolveWorkerRequest): Promise<void> {
   try {
+    if (taskSets?.runDirectory !== request.settings.runDirectory) taskSets = { runDirectory: request.settings.runDirectory, tasks: new EvolveTaskSets(request.settings.preset) };
     const runner = new EvolveJobRunner(PhaseLedger.open(request.settings.runDirectory), request.settings, {
+      tasks: taskSets.tasks,
       onEvent: (event) => void send({ type: 'event', event }),
       ...(request.stopAfterPhases !== undefined ? { stopAfterPhases: request.stopAfterPhases } : {}),
       ...(request.heapFullAfterPhases !== undefined ? { heapFullAfterPhases: request.heapFullAfterPhases } : {}),
