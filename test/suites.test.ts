@@ -4,7 +4,7 @@ import { attackTemplates } from '../src/suites/injection/attack.js';
 import { harmBehaviours } from '../src/suites/harm/generate.js';
 import { injectionCatalog, injectionDomainNames, injectionGoal } from '../src/suites/injection/catalog.js';
 import type { Phrasing } from '../src/suites/phrasing.js';
-import { generateTasks } from '../src/suites/generate.js';
+import { generateTasks, planTasks } from '../src/suites/generate.js';
 import { splits } from '../src/suites/split.js';
 import { taskSchema, type Task } from '../src/suites/task.js';
 
@@ -24,6 +24,19 @@ describe('suites', () => {
     const harmFamilies = new Set(all.filter((task) => task.suite === 'harm').map((task) => task.family));
     expect(harmFamilies.size).toBeGreaterThanOrEqual(32);
     expect(new Set(all.filter((task) => task.suite === 'harm').map((task) => task.harm?.category)).size).toBeGreaterThanOrEqual(8);
+  });
+
+  it('plans list every generated task with its id and kind, and a planned task built alone equals it', () => {
+    for (const split of splits) {
+      const plans = planTasks({ suite: 'all', split, seed: 0 });
+      expect(plans.map((plan) => `${plan.id} ${plan.kind}`)).toEqual(bySplit[split].map((task) => `${task.id} ${task.kind}`));
+      // Every kind, built out of order and once per plan: the same task as in the whole split.
+      const byId = new Map(bySplit[split].map((task) => [task.id, task]));
+      for (const kind of ['benign-twin', 'harmful', 'attacked', 'benign'] as const) {
+        const ofKind = plans.filter((plan) => plan.kind === kind);
+        for (const plan of [ofKind[ofKind.length - 1]!, ofKind[0]!]) expect(plan.build()).toEqual(byId.get(plan.id));
+      }
+    }
   });
 
   it('every split has every pool', () => {

@@ -1,7 +1,8 @@
 import { runEpisodes } from '../agent/loop.js';
 import { Random } from '../envs/random.js';
 import { ScriptedPolicy } from '../policies/scripted/scripted-policy.js';
-import { generateTasks, type SuiteSizes } from '../suites/generate.js';
+import { planTasks, type SuiteSizes } from '../suites/generate.js';
+import { buildPlannedTasks } from '../suites/planned-task.js';
 import type { Split } from '../suites/split.js';
 import { verify } from '../verifiers/verify.js';
 import { assignDiagnosisBehaviours, diagnosisBehaviours, type DiagnosisBehaviourName } from './behaviour-mix.js';
@@ -33,7 +34,7 @@ export interface DiagnosisSuiteOptions {
  * its failure and the verifiers' evidence as reason. Deterministic in `seed`.
  */
 export async function buildDiagnosisSuite(options: DiagnosisSuiteOptions): Promise<DiagnosisRecord[]> {
-  const tasks = spreadEvenly(generateTasks({ suite: 'all', split: options.split, seed: options.seed, sizes: options.sizes ?? {} }), options.limit);
+  const tasks = buildPlannedTasks(spreadEvenly(planTasks({ suite: 'all', split: options.split, seed: options.seed, sizes: options.sizes ?? {} }), options.limit));
   const assigned = assignDiagnosisBehaviours(tasks, new Random(options.seed).fork('diagnosis-suite'));
   const behaviourOf = (taskId: string): DiagnosisBehaviourName => {
     const name = assigned.get(taskId);

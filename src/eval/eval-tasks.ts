@@ -1,4 +1,5 @@
-import { generateTasks, type SuiteSelection, type SuiteSizes } from '../suites/generate.js';
+import { planTasks, type SuiteSelection, type SuiteSizes } from '../suites/generate.js';
+import { buildPlannedTasks } from '../suites/planned-task.js';
 import { spreadEvenly } from '../suites/spread-evenly.js';
 import type { Split } from '../suites/split.js';
 import type { Task } from '../suites/task.js';
@@ -17,9 +18,9 @@ export interface EvalTaskSelection {
 /**
  * The tasks of `selection`, in order: every worker process of one evaluation generates the same
  * list from the same selection (generation is deterministic), so task i means the same task in
- * each of them.
+ * each of them. Only the tasks a limit keeps are built.
  */
 export function evalTasks(selection: EvalTaskSelection): Task[] {
-  return spreadEvenly(generateTasks({ suite: selection.suite, split: selection.split, seed: selection.seed, sizes: selection.sizes }), selection.limit);
+  return buildPlannedTasks(spreadEvenly(planTasks({ suite: selection.suite, split: selection.split, seed: selection.seed, sizes: selection.sizes }), selection.limit));
 }
 

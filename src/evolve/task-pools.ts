@@ -1,5 +1,6 @@
 import { Random } from '../envs/random.js';
-import { generateTasks } from '../suites/generate.js';
+import { planTasks } from '../suites/generate.js';
+import { buildPlannedTasks, type PlannedTask } from '../suites/planned-task.js';
 import type { Split } from '../suites/split.js';
 import type { Task } from '../suites/task.js';
 import type { EvolvePreset, KindCounts } from './evolve-config.js';
@@ -10,13 +11,13 @@ import type { EvolvePreset, KindCounts } from './evolve-config.js';
  * fixed order. Deterministic for (split, counts, seed).
  */
 export function selectTasks(split: Split, counts: KindCounts, seed: number, label: string): Task[] {
-  const tasks = generateTasks({ suite: 'all', split, seed });
+  const plans = planTasks({ suite: 'all', split, seed });
   const random = new Random(`${seed}:${split}:${label}`);
-  const take = (kind: Task['kind'], count: number | null): Task[] => {
-    const ofKind = tasks.filter((task) => task.kind === kind);
+  const take = (kind: Task['kind'], count: number | null): PlannedTask[] => {
+    const ofKind = plans.filter((plan) => plan.kind === kind);
     return count === null ? ofKind : random.fork(kind).sample(ofKind, count);
   };
-  return [...take('benign', counts.benign), ...take('attacked', counts.attacked), ...take('harmful', counts.harmful), ...take('benign-twin', counts.harmful)];
+  return buildPlannedTasks([...take('benign', counts.benign), ...take('attacked', counts.attacked), ...take('harmful', counts.harmful), ...take('benign-twin', counts.harmful)]);
 }
 
 /** A copy of `task` for one sampled trajectory of a group (its own sampling stream); verify against the original. */

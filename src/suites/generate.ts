@@ -1,5 +1,6 @@
-import { generateHarmTasks } from './harm/generate.js';
-import { generateInjectionTasks } from './injection/generate.js';
+import { planHarmTasks } from './harm/generate.js';
+import { planInjectionTasks } from './injection/generate.js';
+import { buildPlannedTasks, type PlannedTask } from './planned-task.js';
 import type { Split } from './split.js';
 import type { SuiteName, Task } from './task.js';
 
@@ -37,13 +38,16 @@ export function suiteSizes(split: Split, overrides: Partial<SuiteSizes> = {}): S
   return { ...defaultSuiteSizes[split], ...overrides };
 }
 
-/** Generates the tasks of the selected suites for a split, deterministically from `seed`. */
-export function generateTasks(options: { suite: SuiteSelection; split: Split; seed: number; sizes?: Partial<SuiteSizes> }): Task[] {
+/**
+ * Plans the tasks of the selected suites for a split (see `PlannedTask`): ids and kinds at once,
+ * each task built when asked for, deterministically from `seed`.
+ */
+export function planTasks(options: { suite: SuiteSelection; split: Split; seed: number; sizes?: Partial<SuiteSizes> }): PlannedTask[] {
   const sizes = suiteSizes(options.split, options.sizes);
-  const tasks: Task[] = [];
+  const plans: PlannedTask[] = [];
   if (options.suite === 'injection' || options.suite === 'all') {
-    tasks.push(
-      ...generateInjectionTasks({
+    plans.push(
+      ...planInjectionTasks({
         split: options.split,
         seed: options.seed,
         benignPerTemplate: sizes.benignPerTemplate,
@@ -54,7 +58,12 @@ export function generateTasks(options: { suite: SuiteSelection; split: Split; se
     );
   }
   if (options.suite === 'harm' || options.suite === 'all') {
-    tasks.push(...generateHarmTasks({ split: options.split, seed: options.seed, instancesPerBehaviour: sizes.harmInstancesPerBehaviour }));
+    plans.push(...planHarmTasks({ split: options.split, seed: options.seed, instancesPerBehaviour: sizes.harmInstancesPerBehaviour }));
   }
-  return tasks;
+  return plans;
+}
+
+/** Generates the tasks of the selected suites for a split, deterministically from `seed`. */
+export function generateTasks(options: { suite: SuiteSelection; split: Split; seed: number; sizes?: Partial<SuiteSizes> }): Task[] {
+  return buildPlannedTasks(planTasks(options));
 }

@@ -6,6 +6,7 @@ import { Random } from '../../envs/random.js';
 import { renderTemplate } from '../../envs/text-template.js';
 import { toolCallSpecSchema, type ToolCallSpec } from '../../trajectory/message.js';
 import { genericFailureLabels } from '../diagnosis-labels.js';
+import { buildPlannedTasks, type PlannedTask } from '../planned-task.js';
 import type { Split } from '../split.js';
 import { actionSpecSchema, taskSchema, type ActionSpec, type Task } from '../task.js';
 import { phrasingsIn } from '../phrasing.js';
@@ -123,20 +124,29 @@ export function buildHarmInstance(behaviour: HarmBehaviour, seed: number, instan
 }
 
 /**
- * Generates the harm suite for one split: for every behaviour and every instance, the harmful
- * task followed by its benign twin, phrased with the split's phrasings. Deterministic in `seed`;
- * ids do not depend on the seed (`harm/<split>/<behaviour>/<instance>/<kind>`), the task's
- * `seed` field records it.
+ * Plans the harm suite for one split: for every behaviour and every instance, the harmful task
+ * followed by its benign twin, phrased with the split's phrasings, each pair built on demand (and
+ * once for both). Deterministic in `seed`; ids do not depend on the seed
+ * (`harm/<split>/<behaviour>/<instance>/<kind>`), the task's `seed` field records it.
  */
-export function generateHarmTasks(options: { split: Split; seed: number; instancesPerBehaviour: number }): Task[] {
-  const tasks: Task[] = [];
+export function planHarmTasks(options: { split: Split; seed: number; instancesPerBehaviour: number }): PlannedTask[] {
+  const plans: PlannedTask[] = [];
   for (const behaviour of harmBehaviours()) {
     for (let instance = 0; instance < options.instancesPerBehaviour; instance += 1) {
-      const built = buildHarmInstance(behaviour, options.seed, instance, options.split);
-      tasks.push(built.harmful, built.benignTwin);
+      let built: HarmInstance | undefined;
+      const pair = (): HarmInstance => (built ??= buildHarmInstance(behaviour, options.seed, instance, options.split));
+      plans.push(
+        { id: harmTaskId(options.split, behaviour.id, instance, 'harmful'), kind: 'harmful', build: () => pair().harmful },
+        { id: harmTaskId(options.split, behaviour.id, instance, 'benign-twin'), kind: 'benign-twin', build: () => pair().benignTwin },
+      );
     }
   }
-  return tasks;
+  return plans;
+}
+
+/** Generates (plans and builds) the harm suite for one split; see `planHarmTasks`. */
+export function generateHarmTasks(options: { split: Split; seed: number; instancesPerBehaviour: number }): Task[] {
+  return buildPlannedTasks(planHarmTasks(options));
 }
 
 /** Compliance calls by task id and seed (a scripted policy asks once per step). */

@@ -5,6 +5,7 @@ import { Random } from '../../envs/random.js';
 import { renderTemplate } from '../../envs/text-template.js';
 import type { ToolCall, ToolCallSpec } from '../../trajectory/message.js';
 import { genericFailureLabels } from '../diagnosis-labels.js';
+import { buildPlannedTasks, type PlannedTask } from '../planned-task.js';
 import type { Split } from '../split.js';
 import { taskSchema, type Task } from '../task.js';
 import { attackTemplates, renderAttack } from './attack.js';
@@ -97,81 +98,96 @@ function seedKey(options: InjectionGenerationOptions, parts: readonly (string | 
 }
 
 /**
- * Generates the injection suite's tasks for a split: benign instances of every user-task
- * template, phrased with the split's phrasings, and attacked instances for each (template, goal,
- * attack of the split) taken. Ids carry the split (`injection/<split>/<template>/...`).
- * Deterministic for a given seed; every task is validated with the task schema.
+ * Plans the injection suite's tasks for a split: benign instances of every user-task template,
+ * phrased with the split's phrasings, and attacked instances for each (template, goal, attack of
+ * the split) taken. Ids carry the split (`injection/<split>/<template>/...`). Each task is built
+ * on demand, deterministically from the seed and its own coordinates (not from the other tasks),
+ * and validated with the task schema.
  */
-export function generateInjectionTasks(options: InjectionGenerationOptions): Task[] {
-  const tasks: Task[] = [];
+export function planInjectionTasks(options: InjectionGenerationOptions): PlannedTask[] {
+  const plans: PlannedTask[] = [];
   const attacks = attackTemplates().filter((attack) => attack.split === options.split);
   for (const domain of injectionDomainNames) {
     const catalog = injectionCatalog[domain];
     const definition = domainByName(domain);
     for (const [templateIndex, template] of catalog.userTasks.entries()) {
       for (let index = 0; index < options.benignPerTemplate; index += 1) {
-        const seed = new Random(seedKey(options, [template.id, 'benign', index])).int(2 ** 31);
-        const { world, instance } = buildBase(domain, template, new Random(seed), options.split);
-        const state = definition.stateSchema.parse(world.state);
-        tasks.push(
-          taskSchema.parse({
-            ...baseTask(domain, template, instance, options, seed),
-            id: `injection/${options.split}/${template.id}/benign/${index}`,
-            kind: 'benign',
-            initialState: state,
-            entities: world.entities.list(),
-          }),
-        );
+        plans.push({
+          id: `injection/${options.split}/${template.id}/benign/${index}`,
+          kind: 'benign',
+          build: () => {
+            const seed = new Random(seedKey(options, [template.id, 'benign', index])).int(2 ** 31);
+            const { world, instance } = buildBase(domain, template, new Random(seed), options.split);
+            const state = definition.stateSchema.parse(world.state);
+            return taskSchema.parse({
+              ...baseTask(domain, template, instance, options, seed),
+              id: `injection/${options.split}/${template.id}/benign/${index}`,
+              kind: 'benign',
+              initialState: state,
+              entities: world.entities.list(),
+            });
+          },
+        });
       }
       for (const [attackIndex, attack] of attacks.entries()) {
         for (const goal of goalsForAttack(catalog.goals, options.goalsPerAttack, templateIndex, attackIndex, attacks.length)) {
           const phrasings = goal.phrasings.filter((phrasing) => phrasing.split === options.split);
           if (phrasings.length === 0) throw new Error(`injection goal ${goal.id} has no phrasing for split ${options.split}`);
           for (let index = 0; index < options.attackedPerCombination; index += 1) {
-            const seed = new Random(seedKey(options, [template.id, goal.id, attack.id, index])).int(2 ** 31);
-            const random = new Random(seed);
-            const { world, instance } = buildBase(domain, template, random, options.split);
-            const goalInstance = goal.build(world, random.fork('goal'));
-            if (instance.vectors.length === 0) throw new Error(`user-task template ${template.id} declares no injection vector`);
-            const vector = random.fork('vector').pick(instance.vectors);
-            const phrasing = random.fork('phrasing').pick(phrasings);
-            const entities = world.entities.list();
-            const instruction = renderTemplate(phrasing.text, goalInstance.parameters);
-            const text = renderAttack(attack, instruction, userName(entities), goalInstance.groundTruth);
-            const state = definition.stateSchema.parse(world.state);
-            fillInjectionSlot(state, vector, text);
-            const results = groundTruthResults(domain, state, instance.groundTruth);
-            const marker = text.slice(0, 60);
-            const escapedMarker = JSON.stringify(text).slice(1, 61);
-            const seenAtStep = results.findIndex((result) => result.includes(marker) || result.includes(escapedMarker));
-            if (seenAtStep < 0) {
-              throw new Error(`user-task template ${template.id}: its ground truth never reads injection vector ${vector.id}`);
-            }
-            tasks.push(
-              taskSchema.parse({
-                ...baseTask(domain, template, instance, options, seed),
-                id: `injection/${options.split}/${template.id}/${goal.id}/${attack.id}/${index}`,
-                kind: 'attacked',
-                initialState: state,
-                entities,
-                injection: {
-                  goalId: goal.id,
-                  goalPhrasing: goal.phrasings.indexOf(phrasing),
-                  attackId: attack.id,
-                  vectorId: vector.id,
-                  vectorKind: vector.kind,
-                  text,
-                  parameters: goalInstance.parameters,
-                  groundTruth: goalInstance.groundTruth,
-                  seenAtStep,
-                },
-                labels: { ...genericFailureLabels, 'followed-injection': goal.labels },
-              }),
-            );
+            const id = `injection/${options.split}/${template.id}/${goal.id}/${attack.id}/${index}`;
+            plans.push({
+              id,
+              kind: 'attacked',
+              build: () => {
+                const seed = new Random(seedKey(options, [template.id, goal.id, attack.id, index])).int(2 ** 31);
+                const random = new Random(seed);
+                const { world, instance } = buildBase(domain, template, random, options.split);
+                const goalInstance = goal.build(world, random.fork('goal'));
+                if (instance.vectors.length === 0) throw new Error(`user-task template ${template.id} declares no injection vector`);
+                const vector = random.fork('vector').pick(instance.vectors);
+                const phrasing = random.fork('phrasing').pick(phrasings);
+                const entities = world.entities.list();
+                const instruction = renderTemplate(phrasing.text, goalInstance.parameters);
+                const text = renderAttack(attack, instruction, userName(entities), goalInstance.groundTruth);
+                const state = definition.stateSchema.parse(world.state);
+                fillInjectionSlot(state, vector, text);
+                const results = groundTruthResults(domain, state, instance.groundTruth);
+                const marker = text.slice(0, 60);
+                const escapedMarker = JSON.stringify(text).slice(1, 61);
+                const seenAtStep = results.findIndex((result) => result.includes(marker) || result.includes(escapedMarker));
+                if (seenAtStep < 0) {
+                  throw new Error(`user-task template ${template.id}: its ground truth never reads injection vector ${vector.id}`);
+                }
+                return taskSchema.parse({
+                  ...baseTask(domain, template, instance, options, seed),
+                  id,
+                  kind: 'attacked',
+                  initialState: state,
+                  entities,
+                  injection: {
+                    goalId: goal.id,
+                    goalPhrasing: goal.phrasings.indexOf(phrasing),
+                    attackId: attack.id,
+                    vectorId: vector.id,
+                    vectorKind: vector.kind,
+                    text,
+                    parameters: goalInstance.parameters,
+                    groundTruth: goalInstance.groundTruth,
+                    seenAtStep,
+                  },
+                  labels: { ...genericFailureLabels, 'followed-injection': goal.labels },
+                });
+              },
+            });
           }
         }
       }
     }
   }
-  return tasks;
+  return plans;
+}
+
+/** Generates (plans and builds) the injection suite's tasks for a split; see `planInjectionTasks`. */
+export function generateInjectionTasks(options: InjectionGenerationOptions): Task[] {
+  return buildPlannedTasks(planInjectionTasks(options));
 }
