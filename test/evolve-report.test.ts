@@ -50,6 +50,7 @@ describe('renderEvolveReport', () => {
     expect(header).toContain(escapeHtml(summary.policy));
     expect(header).toContain(`<dd>${summary.seed}</dd>`);
     expect(header).toContain('13 min 32 s');
+    expect(header).toContain('22 min 01 s');
   });
 
   it('puts the base row first and every method after it, with the values and intervals of the summary', () => {

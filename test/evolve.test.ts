@@ -50,7 +50,7 @@ beforeAll(async () => {
 }, 300_000);
 
 function withoutTimes(summary: EvolveSummary): unknown {
-  return JSON.parse(JSON.stringify(summary, (key, value: unknown) => (key === 'seconds' || key === 'run' ? undefined : value)));
+  return JSON.parse(JSON.stringify(summary, (key, value: unknown) => (key === 'seconds' || key === 'workSeconds' || key === 'run' ? undefined : value)));
 }
 
 /** The summary of the same run with only `methods` (each method's results depend on nothing but the base and the seed). */
@@ -112,6 +112,10 @@ describe('fate evolve', () => {
     const devTasks = tasks.devTasks.length;
     const testTasks = tasks.testTasks.length;
     expect(dev.seconds * testTasks).toBeCloseTo(test.seconds * devTasks, 6);
+    // The work is every phase's time: in one process it is at most the wall time, and at least any round's.
+    expect(uninterrupted.workSeconds).toBeCloseTo(ledger.recordedSeconds(), 9);
+    expect(uninterrupted.workSeconds!).toBeLessThanOrEqual(uninterrupted.seconds);
+    expect(uninterrupted.workSeconds!).toBeGreaterThanOrEqual(Math.max(...uninterrupted.results.flatMap((result) => result.rounds.map((round) => round.seconds))));
   }, 900_000);
 
   it('gives the same results when the dev and test evaluations run as one batch as when they run apart', async () => {
@@ -227,6 +231,17 @@ describe('the phase ledger', () => {
     expect(existsSync(path.join(directory, 'phases', 'fate__round-1__dev.json'))).toBe(true);
     expect(JSON.parse(readFileSync(path.join(directory, 'evolve-state.json'), 'utf8'))).toEqual({ version: 2, options: { preset: 'micro' } });
     expect(() => PhaseLedger.create(directory, {})).toThrow(/a run already exists there/);
+  });
+
+  it('sums the seconds of every recorded phase, whichever process recorded it, each phase once', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'fate-ledger-'));
+    const writer = PhaseLedger.create(directory, { preset: 'micro' });
+    expect(writer.recordedSeconds()).toBe(0);
+    writer.record('base/dev', { point: 1 }, null, 2.5);
+    PhaseLedger.open(directory).record('fate/round-1/supervised', { steps: 1 }, null, 4);
+    writer.record('base/dev', { point: 1 }, null, 3);
+    expect(writer.recordedSeconds()).toBe(7);
+    expect(PhaseLedger.open(directory).recordedSeconds()).toBe(7);
   });
 
   it.each([

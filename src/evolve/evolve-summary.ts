@@ -116,6 +116,13 @@ export const evolveSummarySchema = z.object({
   results: z.array(evolveMethodResultSchema),
   examples: z.array(repairExampleSchema),
   finished: z.boolean(),
+  /** Wall time of the invocation that wrote the summary (of a resumed run, its last invocation only). */
   seconds: z.number().nonnegative(),
+  /**
+   * The run's work: every finished phase's recorded seconds, summed over every process and every
+   * invocation (phases run side by side in worker processes both count). Absent in summaries
+   * written before it was recorded.
+   */
+  workSeconds: z.number().nonnegative().optional(),
 });
 export type EvolveSummary = z.infer<typeof evolveSummarySchema>;

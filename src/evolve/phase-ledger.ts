@@ -125,6 +125,19 @@ export class PhaseLedger {
     return record as PhaseRecord<T>;
   }
 
+  /**
+   * The seconds of every finished phase, summed: the run's work in every process and every
+   * invocation (phases that ran side by side in worker processes both count; a phase interrupted
+   * and run again counts once, as it is recorded once).
+   */
+  recordedSeconds(): number {
+    const phases = path.join(path.dirname(this.file), 'phases');
+    if (!existsSync(phases)) return 0;
+    return readdirSync(phases)
+      .filter((entry) => entry.endsWith('.json'))
+      .reduce((total, name) => total + this.get(name.slice(0, -'.json'.length).replaceAll('__', '/')).seconds, 0);
+  }
+
   /** Records a finished phase in its own file. */
   record(key: string, result: unknown, checkpoint: string | null, seconds: number): void {
     const record: PhaseRecord = { key, result, checkpoint, seconds };

@@ -130,6 +130,7 @@ export async function runEvolve(options: EvolveOptions): Promise<EvolveSummary> 
     examples,
     finished: true,
     seconds: (Date.now() - started) / 1000,
+    workSeconds: ledger.recordedSeconds(),
   };
   return evolveSummarySchema.parse(summary);
 }

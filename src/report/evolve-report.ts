@@ -28,6 +28,7 @@ function runHeader(summary: EvolveSummary, template: ReportTemplate, title: stri
     [labels.methods, escapeHtml(summary.methods.map((method) => template.methods[method].label).join(', '))],
     [labels.rounds, String(summary.rounds)],
     [labels.duration, escapeHtml(formatDuration(summary.seconds))],
+    ...(summary.workSeconds !== undefined ? ([[labels.work, escapeHtml(formatDuration(summary.workSeconds))]] as [string, string][]) : []),
     [labels.status, status],
   ];
   const list = fields.map(([label, value]) => `<dt>${escapeHtml(label)}</dt><dd>${value}</dd>`).join('');

@@ -38,6 +38,7 @@ export const reportTemplateSchema = z
       methods: z.string(),
       rounds: z.string(),
       duration: z.string(),
+      work: z.string(),
       status: z.string(),
       finished: z.string(),
       unfinished: z.string(),

@@ -213,5 +213,6 @@ export function fakeEvolveSummary(rounds = 3, seed = 7): EvolveSummary {
     examples,
     finished: true,
     seconds: 812,
+    workSeconds: 1321,
   });
 }

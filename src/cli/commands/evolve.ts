@@ -12,6 +12,7 @@ import { runEvolve, type EvolveEvent } from '../../evolve/run-evolve.js';
 import type { DecodingOverrides } from '../../policies/tiny/decoding.js';
 import { baseCheckpointDirectory, TinyCheckpointError } from '../../policies/tiny/tiny-policy.js';
 import { renderEvolveReport } from '../../report/evolve-report.js';
+import { formatDuration } from '../../report/format.js';
 import { newRunId } from '../../store/run-store.js';
 import { loadConfig } from '../config.js';
 import { startProgressBoard } from '../progress-board.js';
@@ -170,6 +171,8 @@ async function runEvolveCommand(options: EvolveCommandOptions): Promise<void> {
     return;
   }
   process.stdout.write(`${summaryTable(summary)}\n`);
+  const work = summary.workSeconds !== undefined ? `; ${formatDuration(summary.workSeconds)} of work in its phases, all processes and invocations together` : '';
+  process.stdout.write(`time: ${formatDuration(summary.seconds)}${options.resume ? ' in this invocation' : ''}${work}\n`);
   process.stdout.write(`summary: ${path.relative(process.cwd(), path.join(runDirectory, 'summary.json'))}\nreport:  ${path.relative(process.cwd(), path.join(runDirectory, 'report.html'))}\n`);
 }
 
