@@ -112,8 +112,9 @@ export function planInjectionTasks(options: InjectionGenerationOptions): Planned
     const definition = domainByName(domain);
     for (const [templateIndex, template] of catalog.userTasks.entries()) {
       for (let index = 0; index < options.benignPerTemplate; index += 1) {
+        const id = `injection/${options.split}/${template.id}/benign/${index}`;
         plans.push({
-          id: `injection/${options.split}/${template.id}/benign/${index}`,
+          id,
           kind: 'benign',
           build: () => {
             const seed = new Random(seedKey(options, [template.id, 'benign', index])).int(2 ** 31);
@@ -121,7 +122,7 @@ export function planInjectionTasks(options: InjectionGenerationOptions): Planned
             const state = definition.stateSchema.parse(world.state);
             return taskSchema.parse({
               ...baseTask(domain, template, instance, options, seed),
-              id: `injection/${options.split}/${template.id}/benign/${index}`,
+              id,
               kind: 'benign',
               initialState: state,
               entities: world.entities.list(),
