@@ -86,10 +86,7 @@ export class PhaseLedger {
       return ledger;
     }
     const ledger = new PhaseLedger(file, parseWith(phaseLedgerSchema, parsed, file));
-    const phases = path.join(directory, 'phases');
-    if (existsSync(phases)) {
-      for (const name of readdirSync(phases).filter((entry) => entry.endsWith('.json')).sort()) ledger.get(name.slice(0, -'.json'.length).replaceAll('__', '/'));
-    }
+    for (const key of ledger.recordedKeys()) ledger.get(key);
     return ledger;
   }
 
@@ -131,11 +128,17 @@ export class PhaseLedger {
    * and run again counts once, as it is recorded once).
    */
   recordedSeconds(): number {
+    return this.recordedKeys().reduce((total, key) => total + this.get(key).seconds, 0);
+  }
+
+  /** The keys of every phase file on disk, in name order (whichever process recorded them). */
+  private recordedKeys(): string[] {
     const phases = path.join(path.dirname(this.file), 'phases');
-    if (!existsSync(phases)) return 0;
+    if (!existsSync(phases)) return [];
     return readdirSync(phases)
       .filter((entry) => entry.endsWith('.json'))
-      .reduce((total, name) => total + this.get(name.slice(0, -'.json'.length).replaceAll('__', '/')).seconds, 0);
+      .sort()
+      .map((name) => name.slice(0, -'.json'.length).replaceAll('__', '/'));
   }
 
   /** Records a finished phase in its own file. */
