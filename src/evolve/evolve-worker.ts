@@ -16,9 +16,9 @@ import { EvolveTaskSets } from './task-pools.js';
 const send = (message: EvolveWorkerMessage): Promise<void> => sendToParent(message);
 
 /**
- * The run's tasks, kept for this process's next job of the same run: generating the train, dev
- * and test splits takes seconds, and every method job uses all three (sharing them is what one
- * process running every job does too).
+ * The run's tasks, kept for this process's next job of the same run: every method job uses the
+ * train pool, dev and test samples (building them takes about a second for the default preset),
+ * and sharing them is what one process running every job does too.
  */
 let taskSets: { runDirectory: string; tasks: EvolveTaskSets } | undefined;
 
