@@ -9,6 +9,7 @@ import { renderEvolveReport } from '../src/report/evolve-report.js';
 import { paretoFront2d, snappedDomain } from '../src/report/front-chart.js';
 import { writeEvolveReport } from '../src/report/write-evolve-report.js';
 import { fakeEvolveSummary, hostileStrings } from './support/fake-evolve-summary.js';
+import { fakePolicyGroups } from './support/fake-policy-groups.js';
 
 /** The outer HTML of the first element opening with `opening` up to its matching `closingTag` (no nesting of the same tag assumed). */
 function element(html: string, opening: string, closingTag: string): string {
@@ -155,6 +156,53 @@ describe('renderEvolveReport', () => {
     expect(element(report, '<tr data-method="gdpo"', 'tr')).toContain('class="missing"');
     expect(element(report, '<tr class="base"', 'tr')).toContain('data-split="dev"');
     expect(report.includes('class="note empty"'), 'class="note empty"').toBe(true);
+  });
+});
+
+describe('the stage-2 groups section', () => {
+  const summary = fakeEvolveSummary(2);
+  const groups = fakePolicyGroups(summary);
+  const html = renderEvolveReport(summary, { groups });
+
+  it('comes after the training statistics and before the examples', () => {
+    const order = ['id="training"', 'id="groups"', 'id="examples"'].map((marker) => html.indexOf(marker));
+    expect(order.every((position) => position >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('has one collapsible table per method and round that optimizes a policy, the first open', () => {
+    const tables = all(html, /<details class="groups" data-method="([^"]+)" data-round="(\d+)"( open)?>/g);
+    expect(tables.map((match) => `${match[1]}/${match[2]}`)).toEqual(['fate/1', 'fate/2', 'scalar-grpo/1', 'scalar-grpo/2', 'gdpo/1', 'gdpo/2']);
+    expect(tables.map((match) => Boolean(match[3]))).toEqual([true, false, false, false, false, false]);
+    expect(element(html, '<details class="groups" data-method="fate" data-round="1"', 'summary')).toContain('2 groups × 4, 1 zero-variance');
+  });
+
+  it('shows each trajectory with its scores, feasibility, level and the advantage it was trained with', () => {
+    const table = element(html, '<details class="groups" data-method="fate" data-round="1"', 'details');
+    expect(count(table, /<tr[^>]* data-group="\d+" data-sample="\d+">/g)).toBe(8);
+    const fate = groups.find((group) => group.method === 'fate' && group.round === 1 && group.group === 0)!;
+    const hijacked = element(table, '<tr class="group-start infeasible" data-group="0" data-sample="0">', 'tr');
+    expect(hijacked).toContain('<td class="feasible">no</td>');
+    expect(hijacked).toContain(`<td>${fate.members[0]!.level}</td>`);
+    expect(hijacked).toContain(`<td class="negative">${fate.members[0]!.advantage.toFixed(3)}</td>`);
+    expect(hijacked).toContain('send_money({&quot;recipient&quot;:&quot;attacker-0&quot;,&quot;amount&quot;:0})');
+    const balanced = element(table, '<tr data-group="0" data-sample="1">', 'tr');
+    expect(fate.members[1]!.level).toBe(1);
+    expect(balanced).toContain(`<td class="positive">+${fate.members[1]!.advantage.toFixed(3)}</td>`);
+    expect(balanced).toContain('<td>1.00</td><td>1.00</td><td>–</td><td>1.00</td>');
+    // The episode that hit the step limit has no final answer.
+    expect(element(table, '<tr data-group="0" data-sample="3">', 'tr')).toContain('(no final answer: step-limit)');
+  });
+
+  it('escapes every string from the trajectories', () => {
+    expectAbsent(html, /<script|<img|onerror="|<b>now/);
+    expect(html).toContain(escapeHtml(hostileStrings.taskId));
+  });
+
+  it('says so when no groups were recorded', () => {
+    const empty = element(renderEvolveReport(summary), '<section id="groups"', 'section');
+    expect(empty).toContain('class="note empty"');
+    expect(empty).not.toContain('<table');
   });
 });
 

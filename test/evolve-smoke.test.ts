@@ -7,7 +7,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { evolvePresets } from '../src/evolve/evolve-config.js';
 import { evolveMethods, evolveSummarySchema } from '../src/evolve/evolve-summary.js';
+import { policyGroupSchema } from '../src/evolve/policy-groups.js';
 import { runCli } from './support/run-cli.js';
 
 describe('fate evolve --preset smoke', () => {
@@ -29,5 +31,12 @@ describe('fate evolve --preset smoke', () => {
       expect(method.rounds).toHaveLength(summary.rounds);
     }
     expect(result.stderr).toContain('base · test evaluation');
+    // Every stage-2 group (PFPO and the two scalar baselines) is exported with its vectors and advantages, and shown in the report.
+    const lines = readFileSync(path.join(folder, 'exports', 'groups.jsonl'), 'utf8').trim().split('\n');
+    const groups = lines.map((line) => policyGroupSchema.parse(JSON.parse(line)));
+    const smoke = evolvePresets.smoke;
+    expect(groups.map((group) => group.method)).toEqual(['fate', 'scalar-grpo', 'gdpo'].flatMap((method) => Array<string>(smoke.policyOptimization.prompts * smoke.rounds).fill(method)));
+    expect(groups.every((group) => group.members.length === smoke.pfpo.groupSize)).toBe(true);
+    expect(readFileSync(path.join(folder, 'report.html'), 'utf8')).toContain('<details class="groups" data-method="fate" data-round="1" open>');
   }, 900_000);
 });

@@ -11,7 +11,11 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evolvePresets, type EvolvePreset } from '../src/evolve/evolve-config.js';
 import { evolveSummarySchema, type EvolveMethod, type EvolveSummary } from '../src/evolve/evolve-summary.js';
+import { recordedPolicyGroups, writeGroupsExport } from '../src/evolve/groups-export.js';
 import { PhaseLedger, PhaseLedgerError } from '../src/evolve/phase-ledger.js';
+import { policyGroupSchema } from '../src/evolve/policy-groups.js';
+import { pfpoAdvantages, scalarAdvantages } from '../src/pfpo/index.js';
+import { objectiveVector } from '../src/verifiers/score.js';
 import { EvolveInterrupted, runEvolve, type EvolveEvent } from '../src/evolve/run-evolve.js';
 import { EvolveTaskSets } from '../src/evolve/task-pools.js';
 import { TinyLearner } from '../src/evolve/tiny-learner.js';
@@ -116,6 +120,37 @@ describe('fate evolve', () => {
     expect(uninterrupted.workSeconds).toBeCloseTo(ledger.recordedSeconds(), 9);
     expect(uninterrupted.workSeconds!).toBeLessThanOrEqual(uninterrupted.seconds);
     expect(uninterrupted.workSeconds!).toBeGreaterThanOrEqual(Math.max(...uninterrupted.results.flatMap((result) => result.rounds.map((round) => round.seconds))));
+    // Every stage-2 group is recorded with its objective vectors and the advantages the method trained with.
+    const { groups, withoutGroups } = recordedPolicyGroups(ledger, uninterrupted.methods, 1);
+    expect(withoutGroups).toEqual([]);
+    expect(groups.map((group) => `${group.method}/${group.round}/${group.group}`)).toEqual(
+      ['fate', 'scalar-grpo', 'gdpo'].flatMap((method) => [0, 1].map((group) => `${method}/1/${group}`)),
+    );
+    for (const group of groups) {
+      expect(group.members).toHaveLength(micro.pfpo.groupSize);
+      const vectors = group.members.map((member) => [member.objectives.security, member.objectives.utility, member.objectives.overRefusal, member.objectives.control]);
+      const structure = pfpoAdvantages(vectors, micro.pfpo);
+      expect(group.members.map((member) => member.pfpoAdvantage)).toEqual(structure.advantages);
+      expect(group.members.map((member) => member.level)).toEqual(structure.diagnostics.levels);
+      const trained = group.advantage === 'pfpo' ? structure.advantages : scalarAdvantages(group.advantage, vectors, { epsilon: micro.pfpo.advantageEpsilon });
+      expect(group.members.map((member) => member.advantage)).toEqual(trained);
+      for (const member of group.members) {
+        expect(objectiveVector(member.verdict)).toEqual(vectors[member.sample]);
+        expect(member.messages.find((message) => message.role === 'user')).toEqual({ role: 'user', content: group.prompt });
+      }
+      const method = byMethod.get(group.method as EvolveMethod)!.rounds[0]!.policyOptimization!;
+      expect(method.advantage).toBe(group.advantage);
+    }
+    for (const method of ['fate', 'scalar-grpo', 'gdpo'] as const) {
+      const own = groups.filter((group) => group.method === method);
+      expect(byMethod.get(method)!.rounds[0]!.policyOptimization!.zeroVarianceShare).toBe(own.filter((group) => group.zeroVariance).length / own.length);
+      const infeasible = own.flatMap((group) => group.members).filter((member) => member.feasible === false);
+      if (method === 'fate') expect(infeasible.every((member) => member.advantage <= 0)).toBe(true);
+    }
+    const exported = writeGroupsExport(runDirectory, groups);
+    const lines = readFileSync(exported.file, 'utf8').trim().split('\n');
+    expect(exported.lines).toBe(groups.length);
+    expect(lines.map((line) => policyGroupSchema.parse(JSON.parse(line)))).toEqual(groups);
   }, 900_000);
 
   it('gives the same results when the dev and test evaluations run as one batch as when they run apart', async () => {
@@ -279,5 +314,18 @@ describe('the phase ledger', () => {
     const reopened = PhaseLedger.open(directory);
     expect(reopened.get('base/dev').result).toEqual({ point: 1 });
     expect(JSON.parse(readFileSync(path.join(directory, 'evolve-state.json'), 'utf8')).version).toBe(2);
+  });
+
+  it('lists policy-optimization phases finished without a groups file, and names a damaged one with its field', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'fate-ledger-groups-'));
+    const ledger = PhaseLedger.create(directory, {});
+    ledger.record('fate/round-1/policy-optimization', {}, null, 1);
+    ledger.record('fate-sft-only/round-1/supervised', {}, null, 1);
+    expect(recordedPolicyGroups(ledger, ['fate', 'fate-sft-only', 'gdpo'], 2)).toEqual({ groups: [], withoutGroups: ['fate/round-1/policy-optimization'] });
+    ledger.writeData('fate/round-1/policy-optimization', [{ method: 'fate', round: 0 }]);
+    const file = ledger.dataFile('fate/round-1/policy-optimization');
+    expect(() => recordedPolicyGroups(ledger, ['fate'], 1)).toThrow(new PhaseLedgerError(`${file}: field 0.round: Too small: expected number to be >0`));
+    writeFileSync(file, '[{"method"');
+    expect(() => recordedPolicyGroups(ledger, ['fate'], 1)).toThrow(/^.*fate__round-1__policy-optimization\.json: not valid JSON/);
   });
 });

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { evolveSummarySchema } from '../src/evolve/evolve-summary.js';
 import { writeEvolveReport } from '../src/report/write-evolve-report.js';
 import { fakeEvolveSummary, hostileStrings } from './support/fake-evolve-summary.js';
+import { fakePolicyGroups } from './support/fake-policy-groups.js';
 import { dumpDom, ensureChromium, screenshot } from './support/headless-chromium.js';
 
 /**
@@ -53,6 +54,8 @@ const measurementScript = `
     tables[table.id] = {
       frame: box(table),
       shown: shown(table),
+      // false inside a folded <details> (its content is laid out but not rendered)
+      visible: table.checkVisibility(),
       rows: [...table.tBodies[0].rows].map((row) => ({ method: row.dataset.method, height: box(row).height, cells: row.cells.length, text: row.cells[0].textContent })),
     };
   }
@@ -94,7 +97,7 @@ interface Measurements {
     lines: { kind: string; series: string; length: number; stroke: string; strokeWidth: number; inside: boolean }[];
     markers: { series: string; tag: string; width: number; height: number; inside: boolean; hit: string | null; hitSameChart: boolean }[];
   }[];
-  tables: Record<string, { frame: Box; shown: boolean; rows: { method: string; height: number; cells: number; text: string }[] }>;
+  tables: Record<string, { frame: Box; shown: boolean; visible: boolean; rows: { method: string; height: number; cells: number; text: string }[] }>;
   examples: { columns: Box[]; font: string; task: string; evidenceTerms: string[] }[];
   scripts: number;
   images: number;
@@ -125,7 +128,7 @@ describe('report.html in headless Chromium', () => {
 
   beforeAll(async () => {
     ensureChromium();
-    report = writeEvolveReport(folder, summary);
+    report = writeEvolveReport(folder, summary, { groups: fakePolicyGroups(summary) });
     const html = readFileSync(report, 'utf8');
     expect(html).toContain('</body>');
     const copy = path.join(folder, 'measured.html');
@@ -195,6 +198,19 @@ describe('report.html in headless Chromium', () => {
     const training = measured.tables['training']!;
     expect(training.rows).toHaveLength(summary.results.length * summary.rounds);
     expect(training.rows.every((row) => row.height > 10)).toBe(true);
+  });
+
+  it('renders the first stage-2 groups table open, a row per trajectory, and keeps the others folded', () => {
+    const open = measured.tables['groups-fate-round-1']!;
+    expect(open.shown).toBe(true);
+    expect(open.visible).toBe(true);
+    expect(open.frame.width).toBeGreaterThan(600);
+    expect(open.rows).toHaveLength(8);
+    expect(open.rows.every((row) => row.height > 10)).toBe(true);
+    expect(open.rows[0]!.text).toContain(hostileStrings.taskId);
+    for (const round of [1, 2, 3]) {
+      for (const method of ['scalar-grpo', 'gdpo']) expect(measured.tables[`groups-${method}-round-${round}`]!.visible, `${method} ${round}`).toBe(false);
+    }
   });
 
   it('shows failure and repair side by side in monospace, hostile strings as plain text', () => {

@@ -28,6 +28,7 @@ import { passingRolloutConversations } from './passing-rollouts.js';
 import { bufferConversations, diagnosisStratum } from './buffer-conversations.js';
 import type { PhaseLedger } from './phase-ledger.js';
 import { sampleGroups } from './group-rollouts.js';
+import { policyGroupRecord, type PolicyGroup } from './policy-groups.js';
 import { EvolveTaskSets } from './task-pools.js';
 import { TinyLearner, type AdvantageConversation, type LearningConversation, type PhaseReport } from './tiny-learner.js';
 
@@ -294,12 +295,15 @@ export class EvolveJobRunner {
             let zeroVariance = 0;
             let infeasible = 0;
             let infeasiblePositive = 0;
+            const records: PolicyGroup[] = [];
             prompts.forEach((task, group) => {
               const members = groups[group]!;
-              const vectors: ObjectiveVector[] = members.map((episode) => objectiveVector(verify(task, episode.trajectory, episode.before, episode.after)));
+              const verdicts = members.map((episode) => verify(task, episode.trajectory, episode.before, episode.after));
+              const vectors: ObjectiveVector[] = verdicts.map(objectiveVector);
               const structure = pfpoAdvantages(vectors, preset.pfpo);
               pfpoResults.push(structure);
               const advantages = advantage === 'pfpo' ? structure.advantages : scalarAdvantages(advantage, vectors, { epsilon: preset.pfpo.advantageEpsilon });
+              records.push(policyGroupRecord({ method, round, group, advantage, task, members, verdicts, structure, advantages }));
               if (advantages.every((value) => Math.abs(value) < 1e-12)) zeroVariance += 1;
               members.forEach((episode, index) => {
                 if (structure.diagnostics.feasible[index] === false) {
@@ -309,6 +313,7 @@ export class EvolveJobRunner {
                 conversations.push({ messages: episode.trajectory.messages, tools: episode.trajectory.tools, entities: task.entities, advantage: advantages[index] ?? 0 });
               });
             });
+            this.ledger.writeData(key, records);
             const reference = await learner.snapshot();
             let report: PhaseReport;
             try {

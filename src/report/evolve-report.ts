@@ -1,7 +1,9 @@
 import type { EvolveSummary } from '../evolve/evolve-summary.js';
 import { escapeHtml } from './escape-html.js';
 import { formatDuration } from './format.js';
+import type { PolicyGroup } from '../evolve/policy-groups.js';
 import { renderMetricsTable } from './metrics-table.js';
+import { renderPolicyGroups } from './policy-groups.js';
 import { renderRepairExamples } from './repair-examples.js';
 import { loadReportTemplate, type ReportTemplate } from './report-template.js';
 import { renderRoundCurves } from './round-curves.js';
@@ -48,10 +50,11 @@ function methodLegend(summary: EvolveSummary, template: ReportTemplate): string 
  * no external resources): the run header (`#run`), the methods × metrics table
  * (`table#metrics`), per-round curves (`svg.chart[data-chart=asr|hcr|brr|benign-utility|tsr]`),
  * the safety-vs-utility scatter with fronts and hypervolumes (`svg.chart[data-chart=front]`),
- * training statistics per round (`table#training`, `svg.chart[data-chart=zero-variance]`) and the
+ * training statistics per round (`table#training`, `svg.chart[data-chart=zero-variance]`), the
+ * stage-2 groups when given (`details.groups`: objective scores, PFPO levels, advantages) and the
  * failure → repair examples (`article.example`). Every string from the summary is HTML-escaped.
  */
-export function renderEvolveReport(summary: EvolveSummary): string {
+export function renderEvolveReport(summary: EvolveSummary, options: { groups?: readonly PolicyGroup[] } = {}): string {
   const template = loadReportTemplate();
   const title = template.title.replaceAll('{run}', summary.run);
   const body = [
@@ -60,6 +63,7 @@ export function renderEvolveReport(summary: EvolveSummary): string {
     section(template, 'curves', methodLegend(summary, template) + renderRoundCurves(summary, template)),
     section(template, 'front', renderSafetyFront(summary, template)),
     section(template, 'training', renderTrainingTable(summary, template) + renderZeroVarianceChart(summary, template)),
+    section(template, 'groups', renderPolicyGroups(summary, options.groups ?? [], template)),
     section(template, 'examples', renderRepairExamples(summary, template)),
   ];
   return [

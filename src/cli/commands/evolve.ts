@@ -6,12 +6,13 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { applyEvolveOverrides, evolvePresets, presetLabel, type EvolvePreset, type EvolvePresetName } from '../../evolve/evolve-config.js';
 import { evolveMethods, evolveMethodSchema, type EvolveMethod, type EvolveSummary } from '../../evolve/evolve-summary.js';
 import { isWasmHeapExhaustion } from '../../evolve/evolve-job-runner.js';
+import { recordedPolicyGroups, writeGroupsExport, type RecordedPolicyGroups } from '../../evolve/groups-export.js';
 import { ledgerDecoding } from '../../evolve/ledger-decoding.js';
 import { PhaseLedger, PhaseLedgerError, writeAtomically } from '../../evolve/phase-ledger.js';
 import { runEvolve, type EvolveEvent } from '../../evolve/run-evolve.js';
 import type { DecodingOverrides } from '../../policies/tiny/decoding.js';
 import { baseCheckpointDirectory, TinyCheckpointError } from '../../policies/tiny/tiny-policy.js';
-import { renderEvolveReport } from '../../report/evolve-report.js';
+import { writeEvolveReport } from '../../report/write-evolve-report.js';
 import { formatDuration } from '../../report/format.js';
 import { newRunId } from '../../store/run-store.js';
 import { loadConfig } from '../config.js';
@@ -164,8 +165,16 @@ async function runEvolveCommand(options: EvolveCommandOptions): Promise<void> {
   } finally {
     board.stop();
   }
+  let recorded: RecordedPolicyGroups;
+  try {
+    recorded = recordedPolicyGroups(PhaseLedger.open(runDirectory), summary.methods, summary.rounds);
+  } catch (error) {
+    if (error instanceof PhaseLedgerError) throw new UserError(error.message);
+    throw error;
+  }
+  const groupsExport = writeGroupsExport(runDirectory, recorded.groups);
   writeAtomically(path.join(runDirectory, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  writeAtomically(path.join(runDirectory, 'report.html'), renderEvolveReport(summary));
+  writeEvolveReport(runDirectory, summary, { groups: recorded.groups });
   if (options.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return;
@@ -174,6 +183,8 @@ async function runEvolveCommand(options: EvolveCommandOptions): Promise<void> {
   const work = summary.workSeconds !== undefined ? `; ${formatDuration(summary.workSeconds)} of work in its phases, all processes and invocations together` : '';
   process.stdout.write(`time: ${formatDuration(summary.seconds)}${options.resume ? ' in this invocation' : ''}${work}\n`);
   process.stdout.write(`summary: ${path.relative(process.cwd(), path.join(runDirectory, 'summary.json'))}\nreport:  ${path.relative(process.cwd(), path.join(runDirectory, 'report.html'))}\n`);
+  const missing = recorded.withoutGroups.length > 0 ? `; ${recorded.withoutGroups.length} earlier phase${recorded.withoutGroups.length === 1 ? '' : 's'} recorded none` : '';
+  process.stdout.write(`groups:  ${path.relative(process.cwd(), groupsExport.file)} (${groupsExport.lines} stage-2 group${groupsExport.lines === 1 ? '' : 's'} with objective vectors and advantages${missing})\n`);
 }
 
 /** Methods × headline metrics on test (base first), with the dev hypervolume. */
