@@ -199,6 +199,14 @@ describe('the stage-2 groups section', () => {
     expect(html).toContain(escapeHtml(hostileStrings.taskId));
   });
 
+  it('shows at most the template\'s number of groups a phase and says how many more the export holds', () => {
+    const many = Array.from({ length: 20 }, (_, index) => ({ ...groups[0]!, group: index }));
+    const table = element(renderEvolveReport(summary, { groups: many }), '<details class="groups" data-method="fate" data-round="1"', 'details');
+    expect(count(table, /<tr class="group-start/g)).toBe(16);
+    expect(table).toContain('… and 4 more groups of this phase in exports/groups.jsonl.');
+    expect(element(html, '<details class="groups" data-method="fate" data-round="1"', 'details')).not.toContain('class="note more"');
+  });
+
   it('says so when no groups were recorded', () => {
     const empty = element(renderEvolveReport(summary), '<section id="groups"', 'section');
     expect(empty).toContain('class="note empty"');

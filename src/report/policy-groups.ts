@@ -62,17 +62,20 @@ function phaseTable(method: string, round: number, groups: readonly PolicyGroup[
   const head = [labels.task, labels.sample, labels.security, labels.utility, labels.overRefusal, labels.control, labels.feasible, labels.level, labels.advantage, labels.did]
     .map((label) => `<th>${escapeHtml(label)}</th>`)
     .join('');
-  const rows = groups.flatMap((group) => group.members.map((member) => memberRow(group, member, template))).join('');
+  const shown = groups.slice(0, labels.shownPerPhase);
+  const rows = shown.flatMap((group) => group.members.map((member) => memberRow(group, member, template))).join('');
+  const more = groups.length > shown.length ? `<p class="note more">${escapeHtml(fill(labels.more, { count: groups.length - shown.length }))}</p>` : '';
   return (
     `<details class="groups" data-method="${escapeHtml(method)}" data-round="${round}"${open ? ' open' : ''}><summary>${escapeHtml(summary)}</summary>` +
-    `<div class="table-wrap"><table class="groups" id="groups-${escapeHtml(method)}-round-${round}"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div></details>`
+    `<div class="table-wrap"><table class="groups" id="groups-${escapeHtml(method)}-round-${round}"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>${more}</details>`
   );
 }
 
 /**
  * The stage-2 groups of a run, one collapsible table per method and round (`details.groups` with
  * `table.groups`; the first is open): each trajectory's objective scores, feasibility, PFPO level,
- * trained advantage and what it did.
+ * trained advantage and what it did. A phase shows its first `shownPerPhase` groups (the template's;
+ * the full preset samples 64 a phase) and says how many more the export holds.
  */
 export function renderPolicyGroups(summary: EvolveSummary, groups: readonly PolicyGroup[], template: ReportTemplate): string {
   if (groups.length === 0) return `<p class="note empty">${escapeHtml(template.noGroups)}</p>`;

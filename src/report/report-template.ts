@@ -71,7 +71,7 @@ export const reportTemplateSchema = z
       hypervolume: z.string(),
       seconds: z.string(),
     }),
-    /** Labels of the stage-2 groups section; `summary` takes {method}, {round}, {groups}, {size}, {zeroVariance}, `noAnswer` {termination}. */
+    /** Labels of the stage-2 groups section; `summary` takes {method}, {round}, {groups}, {size}, {zeroVariance}, `noAnswer` {termination}, `more` {count}. */
     groups: z.object({
       summary: z.string(),
       task: z.string(),
@@ -88,6 +88,10 @@ export const reportTemplateSchema = z
       no: z.string(),
       unscorable: z.string(),
       noAnswer: z.string(),
+      /** Takes {count}: the groups of a phase past `shownPerPhase`, left to the export. */
+      more: z.string(),
+      /** Most groups a phase's table shows (the export keeps them all). */
+      shownPerPhase: z.number().int().positive(),
     }),
     table: z.object({ method: z.string(), split: z.string(), hypervolume: z.string() }),
     example: z.object({
